@@ -1,0 +1,293 @@
+//! `Lanes` on WebAssembly SIMD128 (`v128`).
+//!
+//! Every method is `#[inline(always)]`: it is only ever called from kernels
+//! compiled with `#[target_feature(enable = "simd128")]`, where the
+//! intrinsics inline into single instructions.
+
+use core::arch::wasm32::*;
+
+use super::{FloatLanes, Lanes, float_acc};
+
+macro_rules! vector {
+    ($name:ident, $elem:ty, $lanes:expr, $splat:ident, $add:ident, $sub:ident, $gt:ident) => {
+        #[derive(Clone, Copy, Debug)]
+        pub struct $name(v128);
+
+        impl $name {
+            #[inline(always)]
+            fn load_(s: &[$elem]) -> Self {
+                assert!(s.len() >= $lanes);
+                // SAFETY: `s` holds at least 16 bytes; `v128_load` does not
+                // need alignment.
+                Self(unsafe { v128_load(s.as_ptr().cast()) })
+            }
+            #[inline(always)]
+            fn store_(self, s: &mut [$elem]) {
+                assert!(s.len() >= $lanes);
+                // SAFETY: `s` has room for 16 bytes; no alignment needed.
+                unsafe { v128_store(s.as_mut_ptr().cast(), self.0) }
+            }
+        }
+    };
+}
+
+macro_rules! common {
+    ($elem:ty, $lanes:expr, $splat:ident, $add:ident, $sub:ident, $gt:ident) => {
+        type Elem = $elem;
+        const LANES: usize = $lanes;
+        #[inline(always)]
+        fn splat(x: $elem) -> Self {
+            Self($splat(x))
+        }
+        #[inline(always)]
+        fn load(s: &[$elem]) -> Self {
+            Self::load_(s)
+        }
+        #[inline(always)]
+        fn store(self, s: &mut [$elem]) {
+            self.store_(s)
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            Self($add(self.0, o.0))
+        }
+        #[inline(always)]
+        fn sub(self, o: Self) -> Self {
+            Self($sub(self.0, o.0))
+        }
+        #[inline(always)]
+        fn gt(self, o: Self) -> Self {
+            Self($gt(self.0, o.0))
+        }
+        #[inline(always)]
+        fn select(mask: Self, a: Self, b: Self) -> Self {
+            Self(v128_bitselect(a.0, b.0, mask.0))
+        }
+    };
+}
+
+macro_rules! minmax {
+    ($max:ident, $min:ident) => {
+        #[inline(always)]
+        fn max(self, o: Self) -> Self {
+            Self($max(self.0, o.0))
+        }
+        #[inline(always)]
+        fn min(self, o: Self) -> Self {
+            Self($min(self.0, o.0))
+        }
+    };
+}
+
+macro_rules! zips {
+    ($shuffle:ident, $($lo:literal),* ; $($hi:literal),*) => {
+        #[inline(always)]
+        fn zip_lo(self, o: Self) -> Self {
+            Self($shuffle::<$($lo),*>(self.0, o.0))
+        }
+        #[inline(always)]
+        fn zip_hi(self, o: Self) -> Self {
+            Self($shuffle::<$($hi),*>(self.0, o.0))
+        }
+    };
+}
+
+vector!(I8x16, i8, 16, i8x16_splat, i8x16_add, i8x16_sub, i8x16_gt);
+vector!(I16x8, i16, 8, i16x8_splat, i16x8_add, i16x8_sub, i16x8_gt);
+vector!(I32x4, i32, 4, i32x4_splat, i32x4_add, i32x4_sub, i32x4_gt);
+vector!(I64x2, i64, 2, i64x2_splat, i64x2_add, i64x2_sub, i64x2_gt);
+vector!(F32x4, f32, 4, f32x4_splat, f32x4_add, f32x4_sub, f32x4_gt);
+vector!(F64x2, f64, 2, f64x2_splat, f64x2_add, f64x2_sub, f64x2_gt);
+
+/// Adds the lanes of an `i64x2`.
+#[inline(always)]
+fn hsum_i64x2(v: v128) -> i64 {
+    i64x2_extract_lane::<0>(v).wrapping_add(i64x2_extract_lane::<1>(v))
+}
+
+/// Widens an `i32x4` into two `i64x2` and adds them up.
+#[inline(always)]
+fn hsum_i32x4(v: v128) -> i64 {
+    hsum_i64x2(i64x2_add(
+        i64x2_extend_low_i32x4(v),
+        i64x2_extend_high_i32x4(v),
+    ))
+}
+
+impl Lanes for I8x16 {
+    common!(i8, 16, i8x16_splat, i8x16_add, i8x16_sub, i8x16_gt);
+    zips!(i8x16_shuffle, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23; 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    minmax!(i8x16_max, i8x16_min);
+
+    // Pairs of i8 are added into i16 lanes (each at most 2 * 128 in size), so
+    // 127 vectors fit before the i16 lanes could overflow.
+    type Acc = v128;
+    const ACC_STEPS: usize = 127;
+
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        // SIMD128 has no i8x16.mul: multiply in i16 and keep the low bytes.
+        let lo = i16x8_extmul_low_i8x16(self.0, o.0);
+        let hi = i16x8_extmul_high_i8x16(self.0, o.0);
+        Self(i8x16_shuffle::<
+            0,
+            2,
+            4,
+            6,
+            8,
+            10,
+            12,
+            14,
+            16,
+            18,
+            20,
+            22,
+            24,
+            26,
+            28,
+            30,
+        >(lo, hi))
+    }
+    #[inline(always)]
+    fn acc_zero() -> v128 {
+        i16x8_splat(0)
+    }
+    #[inline(always)]
+    fn acc_add(acc: v128, v: Self) -> v128 {
+        i16x8_add(acc, i16x8_extadd_pairwise_i8x16(v.0))
+    }
+    #[inline(always)]
+    fn acc_total(acc: v128) -> i64 {
+        hsum_i32x4(i32x4_extadd_pairwise_i16x8(acc))
+    }
+}
+
+impl Lanes for I16x8 {
+    common!(i16, 8, i16x8_splat, i16x8_add, i16x8_sub, i16x8_gt);
+    zips!(i16x8_shuffle, 0, 8, 1, 9, 2, 10, 3, 11; 4, 12, 5, 13, 6, 14, 7, 15);
+    minmax!(i16x8_max, i16x8_min);
+
+    // Pairs of i16 into i32 lanes: each step adds at most 2^16 per lane.
+    type Acc = v128;
+    const ACC_STEPS: usize = 32767;
+
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        Self(i16x8_mul(self.0, o.0))
+    }
+    #[inline(always)]
+    fn acc_zero() -> v128 {
+        i32x4_splat(0)
+    }
+    #[inline(always)]
+    fn acc_add(acc: v128, v: Self) -> v128 {
+        i32x4_add(acc, i32x4_extadd_pairwise_i16x8(v.0))
+    }
+    #[inline(always)]
+    fn acc_total(acc: v128) -> i64 {
+        hsum_i32x4(acc)
+    }
+}
+
+impl Lanes for I32x4 {
+    common!(i32, 4, i32x4_splat, i32x4_add, i32x4_sub, i32x4_gt);
+    zips!(i32x4_shuffle, 0, 4, 1, 5; 2, 6, 3, 7);
+    minmax!(i32x4_max, i32x4_min);
+
+    type Acc = v128;
+    const ACC_STEPS: usize = usize::MAX;
+
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        Self(i32x4_mul(self.0, o.0))
+    }
+    #[inline(always)]
+    fn acc_zero() -> v128 {
+        i64x2_splat(0)
+    }
+    #[inline(always)]
+    fn acc_add(acc: v128, v: Self) -> v128 {
+        let wide = i64x2_add(i64x2_extend_low_i32x4(v.0), i64x2_extend_high_i32x4(v.0));
+        i64x2_add(acc, wide)
+    }
+    #[inline(always)]
+    fn acc_total(acc: v128) -> i64 {
+        hsum_i64x2(acc)
+    }
+}
+
+impl Lanes for I64x2 {
+    // SIMD128 has no i64x2 max/min: the trait's compare-and-select is used.
+    common!(i64, 2, i64x2_splat, i64x2_add, i64x2_sub, i64x2_gt);
+    zips!(i64x2_shuffle, 0, 2; 1, 3);
+
+    type Acc = v128;
+    const ACC_STEPS: usize = usize::MAX;
+
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        Self(i64x2_mul(self.0, o.0))
+    }
+    #[inline(always)]
+    fn acc_zero() -> v128 {
+        i64x2_splat(0)
+    }
+    #[inline(always)]
+    fn acc_add(acc: v128, v: Self) -> v128 {
+        i64x2_add(acc, v.0)
+    }
+    #[inline(always)]
+    fn acc_total(acc: v128) -> i64 {
+        hsum_i64x2(acc)
+    }
+}
+
+impl Lanes for F32x4 {
+    common!(f32, 4, f32x4_splat, f32x4_add, f32x4_sub, f32x4_gt);
+    zips!(i32x4_shuffle, 0, 4, 1, 5; 2, 6, 3, 7);
+    // f32x4.max/min propagate NaN, exactly np.maximum/np.minimum.
+    minmax!(f32x4_max, f32x4_min);
+    float_acc!();
+
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        Self(f32x4_mul(self.0, o.0))
+    }
+}
+
+impl Lanes for F64x2 {
+    common!(f64, 2, f64x2_splat, f64x2_add, f64x2_sub, f64x2_gt);
+    zips!(i64x2_shuffle, 0, 2; 1, 3);
+    minmax!(f64x2_max, f64x2_min);
+    float_acc!();
+
+    #[inline(always)]
+    fn mul(self, o: Self) -> Self {
+        Self(f64x2_mul(self.0, o.0))
+    }
+}
+
+impl FloatLanes for F32x4 {
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        Self(f32x4_sqrt(self.0))
+    }
+    #[inline(always)]
+    fn pow2i(self) -> Self {
+        let k = i32x4_trunc_sat_f32x4(self.0);
+        Self(i32x4_shl(i32x4_add(k, i32x4_splat(127)), 23))
+    }
+}
+
+impl FloatLanes for F64x2 {
+    #[inline(always)]
+    fn pow2i(self) -> Self {
+        // No f64x2 -> i64x2 conversion: go through i32 and sign-extend.
+        let k = i64x2_extend_low_i32x4(i32x4_trunc_sat_f64x2_zero(self.0));
+        Self(i64x2_shl(i64x2_add(k, i64x2_splat(1023)), 52))
+    }
+    #[inline(always)]
+    fn sqrt(self) -> Self {
+        Self(f64x2_sqrt(self.0))
+    }
+}

@@ -1,0 +1,142 @@
+//! Memory layout kernels with SIMD: column sums and in-register transposes.
+
+use crate::dtype::Element;
+use crate::lanes::Lanes;
+use crate::scalar::Keep;
+use crate::scalar::layout::{TILE, transpose_block};
+
+#[inline(always)]
+pub(crate) fn sum_rows<T: Element, K: Keep>(m: &[T], cols: usize, out: &mut [T::Sum]) {
+    if cols == 0 {
+        out.fill(T::Sum::ZERO);
+        return;
+    }
+    for (o, row) in out.iter_mut().zip(m.chunks_exact(cols)) {
+        *o = super::reduce::sum::<T, K>(row);
+    }
+}
+
+/// Column sums a band of 4 vectors of columns at a time, walking down the
+/// rows: each lane still adds its column top to bottom (bit-identical to the
+/// scalar loop). Only for dtypes whose sum has their own type (f32, f64,
+/// i64); the others need widening and take the scalar loop.
+#[inline(always)]
+pub(crate) fn sum_cols<T: Element, K: Keep>(m: &[T], cols: usize, out: &mut [T::Sum]) {
+    sum_cols_range::<T, K>(m, cols, 0, out);
+}
+
+/// Sums of columns `first..first + out.len()` of `m` into `out`.
+#[inline(always)]
+pub(crate) fn sum_cols_range<T: Element, K: Keep>(
+    m: &[T],
+    cols: usize,
+    first: usize,
+    out: &mut [T::Sum],
+) {
+    if T::DTYPE.sum_dtype() != T::DTYPE || cols == 0 || first > cols {
+        // Never reached through dispatch, which offers this kernel only for
+        // f32, f64 and i64; the scalar loop keeps it correct regardless.
+        let mut all = vec![T::Sum::ZERO; cols];
+        crate::scalar::layout::sum_cols::<T, K>(m, cols, &mut all);
+        let n = out.len().min(all.len().saturating_sub(first));
+        out[..n].copy_from_slice(&all[first..first + n]);
+        return;
+    }
+    let last = (first + out.len()).min(cols);
+    let out = &mut out[..last - first];
+    let l = T::V::LANES;
+    let mut j = first;
+    let band = |j: usize, width: usize, out: &mut [T::Sum]| {
+        let mut acc = [T::V::splat(T::ZERO); 4];
+        for row in m.chunks_exact(cols) {
+            for (u, acc) in acc.iter_mut().enumerate().take(width) {
+                *acc = acc.add(T::V::load(&row[j + u * l..]));
+            }
+        }
+        let mut buf = [T::ZERO; 16];
+        for (u, acc) in acc.iter().enumerate().take(width) {
+            acc.store(&mut buf);
+            let o0 = j - first + u * l;
+            for (o, x) in out[o0..o0 + l].iter_mut().zip(&buf) {
+                *o = x.to_sum();
+            }
+        }
+    };
+    while j + 4 * l <= last {
+        band(j, 4, out);
+        j += 4 * l;
+    }
+    while j + l <= last {
+        band(j, 1, out);
+        j += l;
+    }
+    let rest = &mut out[j - first..];
+    for (c, o) in rest.iter_mut().enumerate() {
+        *o = m
+            .iter()
+            .skip(j + c)
+            .step_by(cols)
+            .fold(T::Sum::ZERO, |s, x| s.add(x.to_sum()));
+    }
+}
+
+/// Transposes an `L x L` block held in `L` vectors: log2(L) rounds of
+/// interleaving (`zip_lo`/`zip_hi`) turn rows into columns.
+#[inline(always)]
+fn transpose_in_registers<V: Lanes>(rows: &mut [V; 16]) {
+    let l = V::LANES;
+    let mut width = 1;
+    while width < l {
+        let mut next = *rows;
+        for t in 0..l / 2 {
+            next[2 * t] = rows[t].zip_lo(rows[t + l / 2]);
+            next[2 * t + 1] = rows[t].zip_hi(rows[t + l / 2]);
+        }
+        *rows = next;
+        width *= 2;
+    }
+}
+
+#[inline(always)]
+pub(crate) fn transpose_tiled<T: Element, K: Keep>(m: &[T], cols: usize, out: &mut [T]) {
+    transpose_tiled_range::<T, K>(m, cols, 0, out);
+}
+
+/// Writes rows `first..` of `m.T` (columns `first..` of `m`, as many as `out`
+/// holds) into `out`.
+#[inline(always)]
+pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
+    m: &[T],
+    cols: usize,
+    first: usize,
+    out: &mut [T],
+) {
+    if cols == 0 || m.len() < cols {
+        return;
+    }
+    let rows = m.len() / cols;
+    let last = (first + out.len() / rows).min(cols);
+    let l = T::V::LANES;
+    for i0 in (0..rows).step_by(TILE) {
+        let i1 = (i0 + TILE).min(rows);
+        let iv = i0 + (i1 - i0) / l * l;
+        for j0 in (first..last).step_by(TILE) {
+            let j1 = (j0 + TILE).min(last);
+            let jv = j0 + (j1 - j0) / l * l;
+            for i in (i0..iv).step_by(l) {
+                for j in (j0..jv).step_by(l) {
+                    let mut r = [T::V::splat(T::ZERO); 16];
+                    for (t, r) in r.iter_mut().enumerate().take(l) {
+                        *r = T::V::load(&m[(i + t) * cols + j..]);
+                    }
+                    transpose_in_registers(&mut r);
+                    for (c, r) in r.iter().enumerate().take(l) {
+                        r.store(&mut out[(j - first + c) * rows + i..]);
+                    }
+                }
+            }
+            transpose_block::<T, K>(m, cols, out, first, i0..iv, jv..j1);
+            transpose_block::<T, K>(m, cols, out, first, iv..i1, j0..j1);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! SIMD reductions: four independent accumulators hide the add latency.
+
+use crate::dtype::Element;
+use crate::lanes::Lanes;
+use crate::scalar::Keep;
+use crate::scalar::reduce::pairwise;
+
+/// Independent accumulators per reduction.
+const U: usize = 4;
+
+/// The SIMD sum of one leaf: integers widen through `Lanes::Acc`, flushed to
+/// the 64-bit total every `ACC_STEPS` vectors per accumulator.
+#[inline(always)]
+fn sum_leaf<T: Element>(a: &[T]) -> T::Sum {
+    let l = T::V::LANES;
+    let steps = T::V::ACC_STEPS.min(1 << 20);
+    let mut total = T::Sum::ZERO;
+    for part in a.chunks(steps.saturating_mul(U * l)) {
+        let mut acc = [T::V::acc_zero(); U];
+        let mut quads = part.chunks_exact(U * l);
+        for q in &mut quads {
+            for (u, acc) in acc.iter_mut().enumerate() {
+                *acc = T::V::acc_add(*acc, T::V::load(&q[u * l..]));
+            }
+        }
+        let mut singles = quads.remainder().chunks_exact(l);
+        for v in &mut singles {
+            acc[0] = T::V::acc_add(acc[0], T::V::load(v));
+        }
+        let [a0, a1, a2, a3] = acc.map(T::V::acc_total);
+        let tail = singles
+            .remainder()
+            .iter()
+            .fold(T::Sum::ZERO, |s, &x| s.add(x.to_sum()));
+        total = total.add(a0.add(a1).add(a2.add(a3)).add(tail));
+    }
+    total
+}
+
+#[inline(always)]
+pub(crate) fn sum<T: Element, K: Keep>(a: &[T]) -> T::Sum {
+    if T::DTYPE.is_float() {
+        pairwise(0, a.len(), &|r| sum_leaf(&a[r]))
+    } else {
+        sum_leaf(a)
+    }
+}
+
+#[inline(always)]
+pub(crate) fn max<T: Element, K: Keep>(a: &[T]) -> T {
+    let l = T::V::LANES;
+    let mut acc = [T::V::splat(T::LOWEST); U];
+    let mut quads = a.chunks_exact(U * l);
+    for q in &mut quads {
+        for (u, acc) in acc.iter_mut().enumerate() {
+            *acc = acc.max(T::V::load(&q[u * l..]));
+        }
+    }
+    let mut singles = quads.remainder().chunks_exact(l);
+    for v in &mut singles {
+        acc[0] = acc[0].max(T::V::load(v));
+    }
+    let m = acc[0].max(acc[1]).max(acc[2].max(acc[3])).reduce_max();
+    singles.remainder().iter().fold(m, |m, &x| m.max_nan(x))
+}
+
+/// One leaf of a dot product: products added into `U` vector accumulators.
+#[inline(always)]
+fn dot_leaf<T: Element>(a: &[T], b: &[T]) -> T {
+    let l = T::V::LANES;
+    let mut acc = [T::V::splat(T::ZERO); U];
+    let mut qa = a.chunks_exact(U * l);
+    let mut qb = b.chunks_exact(U * l);
+    for (x, y) in (&mut qa).zip(&mut qb) {
+        for (u, acc) in acc.iter_mut().enumerate() {
+            *acc = acc.add(T::V::load(&x[u * l..]).mul(T::V::load(&y[u * l..])));
+        }
+    }
+    let mut sa = qa.remainder().chunks_exact(l);
+    let mut sb = qb.remainder().chunks_exact(l);
+    for (x, y) in (&mut sa).zip(&mut sb) {
+        acc[0] = acc[0].add(T::V::load(x).mul(T::V::load(y)));
+    }
+    let [a0, a1, a2, a3] = acc.map(T::V::reduce_add);
+    let tail = sa.remainder().iter().zip(sb.remainder());
+    let tail = tail.fold(T::ZERO, |s, (&x, &y)| s.add(x.mul(y)));
+    a0.add(a1).add(a2.add(a3)).add(tail)
+}
+
+#[inline(always)]
+pub(crate) fn dot<T: Element, K: Keep>(a: &[T], b: &[T]) -> T {
+    let n = a.len().min(b.len());
+    if T::DTYPE.is_float() {
+        pairwise(0, n, &|r| dot_leaf(&a[r.clone()], &b[r]))
+    } else {
+        dot_leaf(&a[..n], &b[..n])
+    }
+}
