@@ -137,23 +137,23 @@ pub trait Element:
     fn from_f64(x: f64) -> Self;
     fn is_nan(self) -> bool;
 
-    /// `np.maximum`: NaN wins; on a tie the first operand is kept.
+    /// `np.maximum`: NaN wins, from either side; on a tie the first operand.
     #[inline(always)]
     fn max_nan(self, other: Self) -> Self {
-        if self.is_nan() || !(other > self) {
-            self
-        } else {
+        if other > self || (other.is_nan() && !self.is_nan()) {
             other
+        } else {
+            self
         }
     }
 
-    /// `np.minimum`: NaN wins; on a tie the first operand is kept.
+    /// `np.minimum`: NaN wins, from either side; on a tie the first operand.
     #[inline(always)]
     fn min_nan(self, other: Self) -> Self {
-        if self.is_nan() || !(other < self) {
-            self
-        } else {
+        if other < self || (other.is_nan() && !self.is_nan()) {
             other
+        } else {
+            self
         }
     }
 
