@@ -1,1 +1,163 @@
-fn main() {}
+//! `cargo xtask <task>`: the commands the README names.
+//!
+//! - `test`: installs what is missing, then formatting, clippy, native and
+//!   wasm tests, and the SIMD proof on the built wasm.
+//! - `golden`: regenerates the NumPy golden vectors (pinned NumPy via pip).
+//! - `simd-check [WASM]`: the SIMD proof alone.
+
+mod install;
+mod simd_check;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(&args[1..]),
+        Some("golden") => golden(),
+        Some("simd-check") => simd_check_cmd(&args[1..]),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm"
+            );
+            Err("no task given".into())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub(crate) type Result<T = ()> = std::result::Result<T, String>;
+
+/// The workspace root (xtask lives one level below it).
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask has a parent")
+        .to_path_buf()
+}
+
+/// Runs a command in the workspace root, echoing it; fails on non-zero exit.
+pub(crate) fn run(cmd: &mut Command) -> Result {
+    eprintln!("$ {}", describe(cmd));
+    let status = cmd
+        .current_dir(root())
+        .status()
+        .map_err(|e| format!("{}: {e}", describe(cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{}` failed ({status})", describe(cmd)))
+    }
+}
+
+pub(crate) fn describe(cmd: &Command) -> String {
+    let envs: Vec<String> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some(format!("{}={}", k.to_string_lossy(), v?.to_string_lossy())))
+        .collect();
+    let args: Vec<String> = cmd
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut s = envs.join(" ");
+    if !s.is_empty() {
+        s.push(' ');
+    }
+    s + &cmd.get_program().to_string_lossy() + " " + &args.join(" ")
+}
+
+pub(crate) fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
+    let t = Instant::now();
+    eprintln!("\n==> {name}");
+    f()?;
+    eprintln!("<== {name}: ok in {:.1} s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn test(args: &[String]) -> Result {
+    let started = Instant::now();
+    step("install", install::test_tools)?;
+    if !args.iter().any(|a| a == "--no-lint") {
+        step("cargo fmt --check", || {
+            run(cargo().args(["fmt", "--all", "--check"]))
+        })?;
+        step("clippy (native)", || {
+            run(cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
+        step("clippy (wasm32)", || {
+            run(cargo().args([
+                "clippy",
+                "-p",
+                "lanes-kernels",
+                "--all-targets",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
+    }
+    step(
+        "native tests",
+        || run(cargo().args(["test", "--workspace"])),
+    )?;
+    step("wasm32 tests (Node, SIMD128)", || {
+        run(cargo().args([
+            "test",
+            "-p",
+            "lanes-kernels",
+            "--target",
+            "wasm32-unknown-unknown",
+        ]))
+    })?;
+    step("SIMD proof on the built wasm", simd_check::prove)?;
+    eprintln!(
+        "\nall checks passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn simd_check_cmd(args: &[String]) -> Result {
+    match args.first() {
+        Some(path) => simd_check::check_file(Path::new(path)).map(|r| eprintln!("{r}")),
+        None => simd_check::prove(),
+    }
+}
+
+/// Regenerates the golden vectors with the pinned NumPy, installed by pip
+/// into `target/pydeps` (nothing system-wide).
+fn golden() -> Result {
+    let deps = root().join("target/pydeps");
+    let pinned = "numpy==2.4.6";
+    let have = deps.join("numpy-2.4.6.dist-info").exists();
+    if !have {
+        run(Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "--target"])
+            .arg(&deps)
+            .arg(pinned))?;
+    }
+    run(Command::new("python3")
+        .arg("tests/golden/generate.py")
+        .env("PYTHONPATH", &deps))
+}

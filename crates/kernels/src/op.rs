@@ -438,6 +438,9 @@ impl Op {
             (Op::Matmul, S::Ijk) | (Op::Transpose, S::Naive) => vec![V::Scalar, V::Auto],
             (Op::Matmul, S::Blocked) => vec![V::Simd, V::SimdThreads],
             (Op::Sort, _) | (Op::Ravel, S::View) => vec![V::Scalar],
+            // A plain copy loop is turned into `memcpy` by the compiler: it would
+            // be neither scalar nor auto-vectorized, so only the SIMD rungs.
+            (Op::Ravel, S::Copy) => vec![V::Simd, V::SimdThreads],
             (Op::SumAxis, S::Columns) if dtype.sum_dtype() != dtype => vec![V::Scalar, V::Auto],
             _ => all,
         }
@@ -642,5 +645,11 @@ impl Problem {
             flops,
             elements,
         }
+    }
+}
+
+impl core::fmt::Display for Variant {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.name())
     }
 }

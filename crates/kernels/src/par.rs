@@ -172,7 +172,7 @@ pub fn add_row_tile<T: Element>(threads: usize, m: &[T], v: &[T], out: &mut [T])
 }
 
 pub fn matmul_ikj<T: Float>(threads: usize, a: &[T], b: &[T], k: usize, out: &mut [T]) {
-    let m = if k == 0 { 0 } else { b.len() / k };
+    let m = b.len().checked_div(k).unwrap_or(0);
     if m == 0 {
         return simd::matmul_ikj(a, b, k, out);
     }
@@ -183,7 +183,7 @@ pub fn matmul_ikj<T: Float>(threads: usize, a: &[T], b: &[T], k: usize, out: &mu
 }
 
 pub fn matmul_blocked<T: Float>(threads: usize, a: &[T], b: &[T], k: usize, out: &mut [T]) {
-    let m = if k == 0 { 0 } else { b.len() / k };
+    let m = b.len().checked_div(k).unwrap_or(0);
     if m == 0 {
         return simd::matmul_blocked(a, b, k, out);
     }

@@ -4,12 +4,21 @@
 //! tail (fewer than `LANES` elements) to the scalar loop. On wasm32 every
 //! entry point is compiled with `simd128` enabled; natively SSE2 is always on.
 
+// Kernel bodies share the `entries!` shape of the scalar loops, whose second
+// type parameter is the rung's `Keep`: SIMD bodies pass it to the scalar
+// loops they reuse, or have no use for it.
+#[allow(clippy::extra_unused_type_parameters)]
 pub mod broadcast;
+#[allow(clippy::extra_unused_type_parameters)]
 pub mod convolve;
+#[allow(clippy::extra_unused_type_parameters)]
 pub mod elementwise;
+#[allow(clippy::extra_unused_type_parameters)]
 pub mod layout;
 pub mod math;
+#[allow(clippy::extra_unused_type_parameters)]
 pub mod matmul;
+#[allow(clippy::extra_unused_type_parameters)]
 pub mod reduce;
 
 use crate::dtype::{Element, Float};

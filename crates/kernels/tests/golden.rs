@@ -7,6 +7,7 @@ use lanes_kernels::{DType, Data, Op, Outcome, Params, Problem, Shape, Strategy, 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+#[allow(clippy::type_complexity, unreachable_pub)]
 mod cases {
     include!("../../../tests/golden/cases.rs");
 }

@@ -3,8 +3,8 @@
 
 use lanes_kernels::reference::{self, Expected};
 use lanes_kernels::{
-    CONV_TAPS, DType, Data, Element, Error, Op, Outcome, Params, Problem, Shape, Slice, SliceMut,
-    Strategy, Tagged, Variant,
+    CONV_TAPS, DType, Data, Error, Op, Outcome, Params, Problem, Shape, Slice, SliceMut, Strategy,
+    Tagged, Variant,
 };
 
 #[cfg(target_arch = "wasm32")]
@@ -47,7 +47,7 @@ fn values(rng: &mut Rng, op: Op, dtype: DType, n: usize, fill: Fill) -> Vec<f64>
     );
     (0..n)
         .map(|_| {
-            if fill == Fill::Special && rng.next() % 4 == 0 {
+            if fill == Fill::Special && rng.next().is_multiple_of(4) {
                 let floats: &[f64] = if reduction {
                     &[f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.0]
                 } else {
@@ -79,7 +79,7 @@ fn values(rng: &mut Rng, op: Op, dtype: DType, n: usize, fill: Fill) -> Vec<f64>
 /// Integers beyond 2^53 do not survive a trip through f64: fill int64 arrays
 /// straight from the generator.
 fn make(rng: &mut Rng, op: Op, dtype: DType, n: usize, fill: Fill, offset: usize) -> Data {
-    let data = if dtype == DType::I64 {
+    if dtype == DType::I64 {
         Data::I64(
             (0..n + offset)
                 .map(|i| match (fill, rng.next() % 4) {
@@ -90,8 +90,7 @@ fn make(rng: &mut Rng, op: Op, dtype: DType, n: usize, fill: Fill, offset: usize
         )
     } else {
         Data::from_f64(dtype, values(rng, op, dtype, n + offset, fill))
-    };
-    data
+    }
 }
 
 const GUARD: usize = 7;

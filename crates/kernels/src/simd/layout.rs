@@ -46,28 +46,12 @@ pub(crate) fn sum_cols_range<T: Element, K: Keep>(
     let out = &mut out[..last - first];
     let l = T::V::LANES;
     let mut j = first;
-    let band = |j: usize, width: usize, out: &mut [T::Sum]| {
-        let mut acc = [T::V::splat(T::ZERO); 4];
-        for row in m.chunks_exact(cols) {
-            for (u, acc) in acc.iter_mut().enumerate().take(width) {
-                *acc = acc.add(T::V::load(&row[j + u * l..]));
-            }
-        }
-        let mut buf = [T::ZERO; 16];
-        for (u, acc) in acc.iter().enumerate().take(width) {
-            acc.store(&mut buf);
-            let o0 = j - first + u * l;
-            for (o, x) in out[o0..o0 + l].iter_mut().zip(&buf) {
-                *o = x.to_sum();
-            }
-        }
-    };
     while j + 4 * l <= last {
-        band(j, 4, out);
+        band(m, cols, first, j, 4, out);
         j += 4 * l;
     }
     while j + l <= last {
-        band(j, 1, out);
+        band(m, cols, first, j, 1, out);
         j += l;
     }
     let rest = &mut out[j - first..];
@@ -77,6 +61,33 @@ pub(crate) fn sum_cols_range<T: Element, K: Keep>(
             .skip(j + c)
             .step_by(cols)
             .fold(T::Sum::ZERO, |s, x| s.add(x.to_sum()));
+    }
+}
+
+/// Sums columns `j..j + width * L` (at most 4 vectors) down all rows.
+#[inline(always)]
+fn band<T: Element>(
+    m: &[T],
+    cols: usize,
+    first: usize,
+    j: usize,
+    width: usize,
+    out: &mut [T::Sum],
+) {
+    let l = T::V::LANES;
+    let mut acc = [T::V::splat(T::ZERO); 4];
+    for row in m.chunks_exact(cols) {
+        for (u, acc) in acc.iter_mut().enumerate().take(width) {
+            *acc = acc.add(T::V::load(&row[j + u * l..]));
+        }
+    }
+    let mut buf = [T::ZERO; 16];
+    for (u, acc) in acc.iter().enumerate().take(width) {
+        acc.store(&mut buf);
+        let o0 = j - first + u * l;
+        for (o, x) in out[o0..o0 + l].iter_mut().zip(&buf) {
+            *o = x.to_sum();
+        }
     }
 }
 

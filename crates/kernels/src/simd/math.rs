@@ -35,14 +35,14 @@ impl ExpConsts for f32 {
         8.333_452e-3,
         4.166_579_6e-2,
         1.666_666_5e-1,
-        5.000_000_1e-1,
+        0.5,
     ];
 }
 
 impl ExpConsts for f64 {
     const LOG2E: f64 = core::f64::consts::LOG2_E;
     // fdlibm's split: LN2_HI has 32 significant bits.
-    const LN2_HI: f64 = 6.931_471_803_691_238_2e-1;
+    const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000);
     const LN2_LO: f64 = 1.908_214_929_270_587_7e-10;
     const LO: f64 = -746.0;
     const HI: f64 = 710.0;
@@ -74,11 +74,10 @@ pub fn exp_lanes<V: FloatLanes>(x: V) -> V
 where
     V::Elem: ExpConsts,
 {
-    let c = |v: V::Elem| V::splat(v);
+    let c = V::splat;
     let e = <V::Elem as ExpConsts>::LOG2E;
-    let round = |v: V| v.add(c(V::Elem::ROUND)).sub(c(V::Elem::ROUND));
     let x = x.max(c(V::Elem::LO)).min(c(V::Elem::HI));
-    let k = round(x.mul(c(e)));
+    let k = round_lanes(x.mul(c(e)));
     let r = x
         .sub(k.mul(c(V::Elem::LN2_HI)))
         .sub(k.mul(c(V::Elem::LN2_LO)));
@@ -89,9 +88,20 @@ where
     }
     let one = c(V::Elem::from_f64(1.0));
     let y = p.mul(r).mul(r).add(r).add(one);
-    let k1 = round(k.mul(c(V::Elem::from_f64(0.5))));
+    let k1 = round_lanes(k.mul(c(V::Elem::from_f64(0.5))));
     let k2 = k.sub(k1);
     y.mul(k1.pow2i()).mul(k2.pow2i())
+}
+
+/// Rounds to the nearest integer (ties to even) for `|v| < 2^22`: adding
+/// `1.5 * 2^23` pushes the fraction bits out of the mantissa.
+#[inline(always)]
+fn round_lanes<V: FloatLanes>(v: V) -> V
+where
+    V::Elem: ExpConsts,
+{
+    v.add(V::splat(V::Elem::ROUND))
+        .sub(V::splat(V::Elem::ROUND))
 }
 
 /// `exp` of one element (the one-lane instance of [`exp_lanes`]).

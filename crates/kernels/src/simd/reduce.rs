@@ -3,7 +3,8 @@
 use crate::dtype::Element;
 use crate::lanes::Lanes;
 use crate::scalar::Keep;
-use crate::scalar::reduce::pairwise;
+use crate::scalar::reduce::{Leaf, pairwise};
+use core::ops::Range;
 
 /// Independent accumulators per reduction.
 const U: usize = 4;
@@ -27,7 +28,9 @@ fn sum_leaf<T: Element>(a: &[T]) -> T::Sum {
         for v in &mut singles {
             acc[0] = T::V::acc_add(acc[0], T::V::load(v));
         }
-        let [a0, a1, a2, a3] = acc.map(T::V::acc_total);
+        // Written out, not `acc.map(..)`: the intrinsics must inline here.
+        let (a0, a1) = (T::V::acc_total(acc[0]), T::V::acc_total(acc[1]));
+        let (a2, a3) = (T::V::acc_total(acc[2]), T::V::acc_total(acc[3]));
         let tail = singles
             .remainder()
             .iter()
@@ -37,10 +40,20 @@ fn sum_leaf<T: Element>(a: &[T]) -> T::Sum {
     total
 }
 
+struct SumLeaf<'a, T>(&'a [T]);
+
+impl<T: Element> Leaf for SumLeaf<'_, T> {
+    type Out = T::Sum;
+    #[inline(always)]
+    fn leaf(&self, r: Range<usize>) -> T::Sum {
+        sum_leaf(&self.0[r])
+    }
+}
+
 #[inline(always)]
 pub(crate) fn sum<T: Element, K: Keep>(a: &[T]) -> T::Sum {
     if T::DTYPE.is_float() {
-        pairwise(0, a.len(), &|r| sum_leaf(&a[r]))
+        pairwise(a.len(), &SumLeaf(a))
     } else {
         sum_leaf(a)
     }
@@ -81,17 +94,28 @@ fn dot_leaf<T: Element>(a: &[T], b: &[T]) -> T {
     for (x, y) in (&mut sa).zip(&mut sb) {
         acc[0] = acc[0].add(T::V::load(x).mul(T::V::load(y)));
     }
-    let [a0, a1, a2, a3] = acc.map(T::V::reduce_add);
+    let (a0, a1) = (acc[0].reduce_add(), acc[1].reduce_add());
+    let (a2, a3) = (acc[2].reduce_add(), acc[3].reduce_add());
     let tail = sa.remainder().iter().zip(sb.remainder());
     let tail = tail.fold(T::ZERO, |s, (&x, &y)| s.add(x.mul(y)));
     a0.add(a1).add(a2.add(a3)).add(tail)
+}
+
+struct DotLeaf<'a, T>(&'a [T], &'a [T]);
+
+impl<T: Element> Leaf for DotLeaf<'_, T> {
+    type Out = T;
+    #[inline(always)]
+    fn leaf(&self, r: Range<usize>) -> T {
+        dot_leaf(&self.0[r.clone()], &self.1[r])
+    }
 }
 
 #[inline(always)]
 pub(crate) fn dot<T: Element, K: Keep>(a: &[T], b: &[T]) -> T {
     let n = a.len().min(b.len());
     if T::DTYPE.is_float() {
-        pairwise(0, n, &|r| dot_leaf(&a[r.clone()], &b[r]))
+        pairwise(n, &DotLeaf(a, b))
     } else {
         dot_leaf(&a[..n], &b[..n])
     }

@@ -1,0 +1,82 @@
+//! Installs what the tasks need, idempotently: each tool is checked first and
+//! only installed when missing or at the wrong version.
+
+use std::process::Command;
+
+use crate::{Result, cargo, run};
+
+/// wasm-bindgen-cli must match the `wasm-bindgen` crate exactly.
+pub(crate) const WASM_BINDGEN: &str = "0.2.130";
+
+/// Whether `cmd` runs and prints something containing `want`.
+fn prints(cmd: &mut Command, want: &str) -> bool {
+    cmd.output().is_ok_and(|o| {
+        o.status.success()
+            && (String::from_utf8_lossy(&o.stdout).contains(want)
+                || String::from_utf8_lossy(&o.stderr).contains(want))
+    })
+}
+
+fn apt_install(packages: &[&str]) -> Result {
+    run(Command::new("apt-get").args(["update", "-qq"]))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+pub(crate) fn wasm_target() -> Result {
+    if !prints(
+        Command::new("rustup").args(["target", "list", "--installed"]),
+        "wasm32-unknown-unknown",
+    ) {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+fn components() -> Result {
+    if !prints(cargo().args(["fmt", "--version"]), "rustfmt")
+        || !prints(cargo().args(["clippy", "--version"]), "clippy")
+    {
+        run(Command::new("rustup").args(["component", "add", "rustfmt", "clippy"]))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn wasm_bindgen() -> Result {
+    let want = format!("wasm-bindgen {WASM_BINDGEN}");
+    if !prints(Command::new("wasm-bindgen").arg("--version"), &want)
+        || !prints(
+            Command::new("wasm-bindgen-test-runner").arg("--version"),
+            WASM_BINDGEN,
+        )
+    {
+        // No `--locked`: its lockfile names a crate version the registry lacks.
+        run(cargo().args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN]))?;
+    }
+    Ok(())
+}
+
+fn wabt() -> Result {
+    if !prints(Command::new("wasm-objdump").arg("--version"), ".") {
+        apt_install(&["wabt"])?;
+    }
+    Ok(())
+}
+
+fn node() -> Result {
+    if !prints(Command::new("node").arg("--version"), "v") {
+        apt_install(&["nodejs"])?;
+    }
+    Ok(())
+}
+
+/// Everything `cargo xtask test` needs.
+pub(crate) fn test_tools() -> Result {
+    components()?;
+    wasm_target()?;
+    node()?;
+    wabt()?;
+    wasm_bindgen()
+}
