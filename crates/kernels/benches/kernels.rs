@@ -14,16 +14,27 @@ fn main() {
 }
 
 const N: usize = 100_000;
-const RUNGS: [Variant; 4] = [Variant::Scalar, Variant::Auto, Variant::Simd, Variant::SimdThreads];
+const RUNGS: [Variant; 4] = [
+    Variant::Scalar,
+    Variant::Auto,
+    Variant::Simd,
+    Variant::SimdThreads,
+];
 
 /// Deterministic inputs: small integers, or floats in [-10, 10).
 fn input<T: Element + Tagged>(n: usize, seed: u64) -> Vec<T> {
     let mut x = seed;
     (0..n)
         .map(|_| {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
             let u = (x >> 11) as f64 / (1u64 << 53) as f64;
-            T::from_f64(if T::DTYPE.is_float() { 20.0 * u - 10.0 } else { (u * 200.0).floor() - 100.0 })
+            T::from_f64(if T::DTYPE.is_float() {
+                20.0 * u - 10.0
+            } else {
+                (u * 200.0).floor() - 100.0
+            })
         })
         .collect()
 }
@@ -68,7 +79,12 @@ fn exp<T: lanes_kernels::Float + Tagged>(b: Bencher, v: Variant) {
 #[divan::bench(types = [i8, f32], args = RUNGS)]
 fn add<T: Element + Tagged>(b: Bencher, v: Variant) {
     let (x, y) = (input::<T>(N, 3), input::<T>(N, 4));
-    verify(Op::Add, T::DTYPE, v, &[T::wrap_vec(x.clone()), T::wrap_vec(y.clone())]);
+    verify(
+        Op::Add,
+        T::DTYPE,
+        v,
+        &[T::wrap_vec(x.clone()), T::wrap_vec(y.clone())],
+    );
     let mut out = vec![T::ZERO; N];
     b.bench_local(|| match v {
         Variant::Scalar => lanes_kernels::scalar::add(black_box(&x), &y, &mut out),
@@ -93,7 +109,12 @@ fn max<T: Element + Tagged>(b: Bencher, v: Variant) {
 #[divan::bench(types = [f32], args = RUNGS)]
 fn dot<T: Element + Tagged>(b: Bencher, v: Variant) {
     let (x, y) = (input::<T>(N, 6), input::<T>(N, 7));
-    verify(Op::Dot, T::DTYPE, v, &[T::wrap_vec(x.clone()), T::wrap_vec(y.clone())]);
+    verify(
+        Op::Dot,
+        T::DTYPE,
+        v,
+        &[T::wrap_vec(x.clone()), T::wrap_vec(y.clone())],
+    );
     b.bench_local(|| match v {
         Variant::Scalar => black_box(lanes_kernels::scalar::dot(black_box(&x), &y)),
         Variant::Auto => black_box(lanes_kernels::auto::dot(black_box(&x), &y)),
