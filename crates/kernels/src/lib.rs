@@ -30,4 +30,4 @@ pub use array::{Array, Data, Raveled, Shape, Slice, SliceMut, Tagged, View};
 pub use dispatch::{Outcome, Params, run};
 pub use dtype::{DType, Element, Float};
 pub use error::Error;
-pub use op::{CONV_TAPS, Cost, Op, OpInfo, Operand, Problem, Strategy, Unit, Variant};
+pub use op::{CONV_TAPS, Cost, Op, OpInfo, Operand, Operands, Problem, Strategy, Unit, Variant};

@@ -426,28 +426,36 @@ impl Op {
     /// The rungs this (op, strategy, dtype) offers, in ladder order. Empty
     /// when the op does not take the strategy or the dtype.
     pub fn variants(self, strategy: Strategy, dtype: DType) -> Vec<Variant> {
+        Variant::ALL
+            .into_iter()
+            .filter(|&v| self.supports(strategy, dtype, v))
+            .collect()
+    }
+
+    /// Whether the op has this rung for (strategy, dtype). Allocates nothing:
+    /// `dispatch::run` asks on every call.
+    pub fn supports(self, strategy: Strategy, dtype: DType, variant: Variant) -> bool {
         let info = self.info();
         if !info.strategies.contains(&strategy) || !info.dtypes.contains(&dtype) {
-            return Vec::new();
+            return false;
         }
         use Strategy as S;
         use Variant as V;
-        let all = Variant::ALL.to_vec();
+        let serial = matches!(variant, V::Scalar | V::Auto);
+        let simd = matches!(variant, V::Simd | V::SimdThreads);
         match (self, strategy) {
-            (Op::Mean, _) if dtype == DType::I64 => vec![V::Scalar, V::Auto],
-            (Op::Matmul, S::Ijk) | (Op::Transpose, S::Naive) => vec![V::Scalar, V::Auto],
-            (Op::Matmul, S::Blocked) => vec![V::Simd, V::SimdThreads],
-            (Op::Sort, _) | (Op::Ravel, S::View) => vec![V::Scalar],
+            // NumPy accumulates int64 means in float64; SIMD128 has no
+            // int64 -> float64 conversion, so this one stays serial.
+            (Op::Mean, _) if dtype == DType::I64 => serial,
+            (Op::Matmul, S::Ijk) | (Op::Transpose, S::Naive) => serial,
             // A plain copy loop is turned into `memcpy` by the compiler: it would
             // be neither scalar nor auto-vectorized, so only the SIMD rungs.
-            (Op::Ravel, S::Copy) => vec![V::Simd, V::SimdThreads],
-            (Op::SumAxis, S::Columns) if dtype.sum_dtype() != dtype => vec![V::Scalar, V::Auto],
-            _ => all,
+            (Op::Matmul, S::Blocked) | (Op::Ravel, S::Copy) => simd,
+            (Op::Sort, _) | (Op::Ravel, S::View) => variant == V::Scalar,
+            // Column sums of narrow integers would need widening lanes.
+            (Op::SumAxis, S::Columns) if dtype.sum_dtype() != dtype => serial,
+            _ => true,
         }
-    }
-
-    pub fn supports(self, strategy: Strategy, dtype: DType, variant: Variant) -> bool {
-        self.variants(strategy, dtype).contains(&variant)
     }
 }
 
@@ -473,6 +481,36 @@ pub struct Operand {
 impl Operand {
     pub fn nbytes(&self) -> usize {
         self.shape.len() * self.dtype.itemsize()
+    }
+}
+
+/// The input arrays of a problem: one or two, held inline so that asking
+/// for them (as `dispatch::run` does on every call) allocates nothing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Operands {
+    items: [Operand; 2],
+    len: usize,
+}
+
+impl Operands {
+    fn one(a: Operand) -> Operands {
+        Operands {
+            items: [a, a],
+            len: 1,
+        }
+    }
+    fn two(a: Operand, b: Operand) -> Operands {
+        Operands {
+            items: [a, b],
+            len: 2,
+        }
+    }
+}
+
+impl core::ops::Deref for Operands {
+    type Target = [Operand];
+    fn deref(&self) -> &[Operand] {
+        &self.items[..self.len]
     }
 }
 
@@ -553,7 +591,7 @@ impl Problem {
     }
 
     /// The input arrays, in the order `dispatch::run` takes them.
-    pub fn inputs(&self) -> Vec<Operand> {
+    pub fn inputs(&self) -> Operands {
         let (dtype, shape) = (self.dtype, self.shape);
         let op = |name, shape| Operand { name, dtype, shape };
         let (r, c) = match shape {
@@ -561,13 +599,15 @@ impl Problem {
             Shape::Vector(n) => (n, 1),
         };
         match self.op {
-            Op::Add | Op::Multiply | Op::Dot | Op::Where => vec![op("a", shape), op("b", shape)],
-            Op::Axpy => vec![op("x", shape), op("y", shape)],
-            Op::Convolve => vec![op("a", shape), op("k", Shape::Vector(CONV_TAPS))],
-            Op::AddRow => vec![op("m", shape), op("v", Shape::Vector(c))],
-            Op::Matmul => vec![op("a", shape), op("b", Shape::Matrix(c, r))],
-            Op::SumAxis | Op::Transpose | Op::Ravel => vec![op("m", shape)],
-            _ => vec![op("a", shape)],
+            Op::Add | Op::Multiply | Op::Dot | Op::Where => {
+                Operands::two(op("a", shape), op("b", shape))
+            }
+            Op::Axpy => Operands::two(op("x", shape), op("y", shape)),
+            Op::Convolve => Operands::two(op("a", shape), op("k", Shape::Vector(CONV_TAPS))),
+            Op::AddRow => Operands::two(op("m", shape), op("v", Shape::Vector(c))),
+            Op::Matmul => Operands::two(op("a", shape), op("b", Shape::Matrix(c, r))),
+            Op::SumAxis | Op::Transpose | Op::Ravel => Operands::one(op("m", shape)),
+            _ => Operands::one(op("a", shape)),
         }
     }
 

@@ -259,14 +259,18 @@ where
             bounded(dt, wide, bounds)
         }
         Op::Sort => {
+            // The standard library's stable merge sort with NumPy's order.
             let mut v = a.to_vec();
-            // Insertion into a sorted vector: slow, simple, obviously right.
-            let mut sorted: Vec<T> = Vec::with_capacity(v.len());
-            for x in v.drain(..) {
-                let at = sorted.partition_point(|&y| !x.sort_lt(y));
-                sorted.insert(at, x);
-            }
-            exact(sorted)
+            v.sort_by(|x, y| {
+                if x.sort_lt(*y) {
+                    core::cmp::Ordering::Less
+                } else if y.sort_lt(*x) {
+                    core::cmp::Ordering::Greater
+                } else {
+                    core::cmp::Ordering::Equal
+                }
+            });
+            exact(v)
         }
         Op::Convolve => {
             let k = b();

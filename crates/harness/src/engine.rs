@@ -1,0 +1,362 @@
+//! Runs a request: validates it, makes seeded inputs outside any timed
+//! region, checks every rung against the reference before timing it (a wrong
+//! rung is reported and never timed), measures the rest interleaved, and
+//! streams events as samples arrive.
+
+use core::hint::black_box;
+
+use lanes_kernels::reference::{self, Expected, Rule};
+use lanes_kernels::{DType, Data, Op, Params, Problem, Shape, Slice, Strategy};
+
+use crate::clock::Clock;
+use crate::memory;
+use crate::planner::{self, Sample};
+use crate::protocol::{
+    ArrayInfo, Event, Limits, Plan, RunInfo, RunRequest, RunSummary, Rung, VariantResult,
+};
+use crate::stats::{self, Summary};
+
+/// A JavaScript rung, prepared on its own copies of the inputs.
+pub trait JsRung {
+    /// Runs the loop `loops` times.
+    fn run(&mut self, loops: u64);
+    /// The output of the last run, as the problem's output dtype.
+    fn output(&mut self) -> Result<Data, String>;
+}
+
+/// What the engine needs from where it runs.
+pub trait Host {
+    fn clock(&self) -> &dyn Clock;
+    /// The measured timer resolution.
+    fn resolution_ns(&self) -> f64;
+    fn limits(&self) -> Limits;
+    /// Prepares a JavaScript rung (copies of the inputs, outside any timed
+    /// region). Hosts without JavaScript never get asked (`Limits::js`).
+    fn prepare_js(
+        &mut self,
+        rung: Rung,
+        problem: &Problem,
+        inputs: &[Slice<'_>],
+        params: &Params,
+    ) -> Result<Box<dyn JsRung>, String>;
+}
+
+/// A small deterministic generator (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn unit(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// The range inputs are drawn from: where the op is interesting and no
+/// float sum loses everything to rounding.
+fn input_range(op: Op, dtype: DType) -> (f64, f64) {
+    match (op, dtype.is_float()) {
+        (_, false) => (-100.0, 100.0),
+        (Op::Exp, _) => (-10.0, 10.0),
+        (Op::Sqrt, _) => (0.0, 1000.0),
+        (Op::Matmul | Op::Convolve, _) => (-1.0, 1.0),
+        _ => (-100.0, 100.0),
+    }
+}
+
+/// Seeded inputs; allocation failures are messages, not aborts.
+pub fn make_inputs(problem: &Problem, seed: u64) -> Result<Vec<Data>, String> {
+    let (lo, hi) = input_range(problem.op, problem.dtype);
+    let mut rng = Rng(seed ^ 0x5EED);
+    problem
+        .inputs()
+        .iter()
+        .map(|o| {
+            let n = o.shape.len();
+            let mut v: Vec<f64> = Vec::new();
+            v.try_reserve_exact(n)
+                .map_err(|_| format!("could not allocate input {} ({} elements)", o.name, n))?;
+            v.extend((0..n).map(|_| {
+                let x = lo + (hi - lo) * rng.unit();
+                if o.dtype.is_float() { x } else { x.round() }
+            }));
+            Ok(Data::from_f64(o.dtype, v))
+        })
+        .collect()
+}
+
+/// JavaScript computes in float64 and rounds once when it stores into a
+/// float32 array, so where the kernels must be exact it may be 1 ULP off.
+fn relaxed_for_js(expected: &Expected) -> Expected {
+    let mut e = expected.clone();
+    if expected.rule == Rule::Exact && expected.data.dtype().is_float() {
+        e.rule = Rule::Ulps(1);
+    }
+    e
+}
+
+fn array_info(o: &lanes_kernels::Operand) -> ArrayInfo {
+    ArrayInfo {
+        name: o.name.to_owned(),
+        dtype: o.dtype.name().to_owned(),
+        shape: o.shape.dims(),
+        bytes: o.nbytes(),
+    }
+}
+
+fn run_info(plan: &Plan, target_ns: f64, resolution_ns: f64) -> RunInfo {
+    let p = &plan.problem;
+    let info = p.op.info();
+    let k = info
+        .strategies
+        .iter()
+        .position(|s| *s == p.strategy)
+        .unwrap_or(0);
+    let cost = p.cost();
+    RunInfo {
+        op: p.op.name().to_owned(),
+        strategy: p.strategy.name().to_owned(),
+        dtype: p.dtype.name().to_owned(),
+        shape: p.shape.dims(),
+        numpy: info.numpy.get(k).copied().unwrap_or("").to_owned(),
+        variants: plan.rungs.clone(),
+        baseline: plan.baseline,
+        threads: plan.threads,
+        inputs: p.inputs().iter().map(array_info).collect(),
+        output: array_info(&p.output()),
+        temp_bytes: p.temp_bytes(),
+        bytes_per_loop: cost.bytes_read + cost.bytes_written,
+        flops_per_loop: cost.flops,
+        elements_per_loop: cost.elements,
+        unit: match info.unit {
+            lanes_kernels::Unit::Bytes => "bytes",
+            lanes_kernels::Unit::Elements => "elements",
+            lanes_kernels::Unit::Flops => "flops",
+        }
+        .to_owned(),
+        target_sample_ns: target_ns,
+        timer_resolution_ns: resolution_ns,
+    }
+}
+
+/// One rung ready to be timed.
+enum Ready {
+    Wasm(lanes_kernels::Variant),
+    Js(Box<dyn JsRung>),
+}
+
+/// Runs `request` on `host`, streaming events to `emit`. Returns the
+/// summary (also sent as the last event), or `None` if nothing could run.
+pub fn run(
+    request: &RunRequest,
+    host: &mut dyn Host,
+    emit: &mut dyn FnMut(Event),
+) -> Option<RunSummary> {
+    let fail = |emit: &mut dyn FnMut(Event), message: String| {
+        emit(Event::Error {
+            variant: None,
+            message,
+        });
+    };
+    let plan = match request.plan(&host.limits()) {
+        Ok(p) => p,
+        Err(m) => {
+            fail(emit, m);
+            return None;
+        }
+    };
+    let resolution = host.resolution_ns();
+    let started = host.clock().now_ns();
+    let target = planner::target_ns(&plan.settings, resolution);
+    let info = run_info(&plan, target, resolution);
+    emit(Event::Started { info: info.clone() });
+
+    let p = plan.problem;
+    let params = Params::default();
+    let inputs = match make_inputs(&p, plan.seed) {
+        Ok(i) => i,
+        Err(m) => {
+            fail(emit, m);
+            return None;
+        }
+    };
+    let slices: Vec<Slice<'_>> = inputs.iter().map(Data::as_slice).collect();
+    let expected = match reference::expected(&p, &slices, &params) {
+        Ok(e) => e,
+        Err(e) => {
+            fail(emit, e.to_string());
+            return None;
+        }
+    };
+    let o = p.output();
+    let mut out = Data::zeros(o.dtype, o.shape.len());
+
+    // Check every rung once before timing any.
+    let mut ready: Vec<(Rung, Ready)> = Vec::new();
+    let mut failed: Vec<(Rung, String)> = Vec::new();
+    for &rung in &plan.rungs {
+        let checked = match rung {
+            Rung::Wasm(v) => {
+                lanes_kernels::run(&p, v, plan.threads, &slices, &params, out.as_slice_mut())
+                    .map_err(|e| e.to_string())
+                    .and_then(|outcome| {
+                        let got = match outcome {
+                            lanes_kernels::Outcome::View => slices[0],
+                            lanes_kernels::Outcome::Written => out.as_slice(),
+                        };
+                        reference::compare(got, &expected).map_err(|m| format!("wrong result: {m}"))
+                    })
+                    .map(|()| Ready::Wasm(v))
+            }
+            js => host.prepare_js(js, &p, &slices, &params).and_then(|mut j| {
+                j.run(1);
+                let got = j.output()?;
+                reference::compare(got.as_slice(), &relaxed_for_js(&expected))
+                    .map_err(|m| format!("wrong result: {m}"))?;
+                Ok(Ready::Js(j))
+            }),
+        };
+        match checked {
+            Ok(r) => {
+                emit(Event::Verified { variant: rung });
+                ready.push((rung, r));
+            }
+            Err(message) => {
+                emit(Event::Error {
+                    variant: Some(rung),
+                    message: message.clone(),
+                });
+                failed.push((rung, message));
+            }
+        }
+    }
+
+    // The no-op: the same dispatch path on an empty problem, so it costs
+    // what the harness and the call cost, and nothing else.
+    let noop_problem = Problem::new(Op::Add, Strategy::Default, p.dtype, Shape::Vector(0)).ok()?;
+    let noop_in = Data::zeros(p.dtype, 0);
+    let mut noop_out = Data::zeros(p.dtype, 0);
+    let noop = ready.len();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); noop + 1];
+    let mut extra: Vec<usize> = vec![0; noop + 1];
+    let names: Vec<Rung> = ready.iter().map(|(r, _)| *r).collect();
+    let mut call = |i: usize, loops: u64| {
+        if i == noop {
+            for _ in 0..loops {
+                let ins = [noop_in.as_slice(), noop_in.as_slice()];
+                let r = lanes_kernels::run(
+                    &noop_problem,
+                    lanes_kernels::Variant::Scalar,
+                    1,
+                    &ins,
+                    &params,
+                    noop_out.as_slice_mut(),
+                );
+                black_box(r.is_ok());
+            }
+            return;
+        }
+        match &mut ready[i].1 {
+            Ready::Wasm(v) => {
+                for _ in 0..loops {
+                    let r = lanes_kernels::run(
+                        &p,
+                        *v,
+                        plan.threads,
+                        &slices,
+                        &params,
+                        out.as_slice_mut(),
+                    );
+                    black_box(r.is_ok());
+                    black_box(&mut out);
+                }
+            }
+            Ready::Js(j) => j.run(loops),
+        }
+    };
+    let mut on_sample = |s: Sample| {
+        samples[s.subject].push(s.ns);
+        extra[s.subject] = extra[s.subject].max(s.extra_bytes);
+        if s.subject < noop {
+            emit(Event::Sample {
+                variant: names[s.subject],
+                round: s.round,
+                loops: s.loops,
+                ns: s.ns,
+                extra_bytes: s.extra_bytes,
+            });
+        }
+    };
+    let cals = planner::measure(
+        host.clock(),
+        noop + 1,
+        &mut call,
+        &plan.settings,
+        resolution,
+        &mut on_sample,
+    );
+
+    let noop_summary = Summary::of(&samples[noop]);
+    let summaries: Vec<Option<Summary>> = samples.iter().map(|s| Summary::of(s)).collect();
+    let base = names
+        .iter()
+        .position(|r| *r == plan.baseline)
+        .and_then(|i| summaries[i].clone());
+    let cost = p.cost();
+    let mut results = Vec::new();
+    for (i, rung) in names.iter().enumerate() {
+        let Some(s) = &summaries[i] else { continue };
+        let t = stats::throughput(&cost, s.min);
+        let sp = base.as_ref().map(|b| stats::speedup(b, s));
+        let result = VariantResult {
+            variant: *rung,
+            loops: cals[i].loops,
+            repeats: s.n,
+            samples_ns: samples[i].clone(),
+            min_ns: s.min,
+            median_ns: s.median,
+            mean_ns: s.mean,
+            std_ns: s.std,
+            mad_ns: s.mad,
+            ci_low_ns: s.ci_low,
+            ci_high_ns: s.ci_high,
+            cv: s.cv(),
+            outliers_low: s.outliers_low,
+            outliers_high: s.outliers_high,
+            timeit: stats::timeit_line(cals[i].loops, s.n, s.min),
+            bytes_per_loop: cost.bytes_read + cost.bytes_written,
+            gb_per_s: t.gb_per_s,
+            gelem_per_s: t.gelem_per_s,
+            gflop_per_s: t.gflop_per_s,
+            peak_extra_bytes: extra[i],
+            verified: true,
+            optimized_away: noop_summary
+                .as_ref()
+                .is_some_and(|n| stats::indistinguishable_from_noop(n, s)),
+            timer_saturated: cals[i].saturated,
+            speedup: sp.map(|x| x.ratio),
+            speedup_low: sp.map(|x| x.low),
+            speedup_high: sp.map(|x| x.high),
+        };
+        emit(Event::VariantDone {
+            result: result.clone(),
+        });
+        results.push(result);
+    }
+    let summary = RunSummary {
+        info,
+        results,
+        failed,
+        noop_ns_per_loop: noop_summary.map_or(f64::NAN, |s| s.median),
+        noop_loops: cals[noop].loops,
+        memory_counted: memory::counting(),
+        wasm_memory_bytes: memory::wasm_memory_bytes(),
+        elapsed_ms: (host.clock().now_ns() - started) / 1e6,
+    };
+    emit(Event::RunDone {
+        summary: summary.clone(),
+    });
+    Some(summary)
+}

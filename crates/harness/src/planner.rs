@@ -1,0 +1,215 @@
+//! The planner: warm-up, timeit's autorange, interleaved repeats, a budget.
+//!
+//! Each subject runs `loops` iterations of its kernel per call. A sample is
+//! one timed call divided by `loops`, and `loops` is chosen once per subject
+//! (1, 2, 5, 10, 20, 50, ... as `timeit.autorange`) so that a sample lasts at
+//! least `max(min_sample, 100 x timer resolution)`. Then the subjects take
+//! turns, one sample each per round, so that a slow drift of the machine
+//! (thermal, another tab) spreads over all of them instead of biasing the
+//! last one.
+
+use crate::clock::Clock;
+use crate::memory::Scope;
+
+/// Something to time: `run(loops)` performs the work `loops` times.
+pub trait Subject {
+    fn run(&mut self, loops: u64);
+}
+
+impl<F: FnMut(u64)> Subject for F {
+    fn run(&mut self, loops: u64) {
+        self(loops)
+    }
+}
+
+/// How long to measure.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Settings {
+    /// A sample lasts at least this long (and at least 100 timer steps).
+    pub min_sample_ns: f64,
+    /// Samples per subject (timeit's "best of").
+    pub repeats: usize,
+    /// Each subject runs for at least this long before calibration.
+    pub warmup_ns: f64,
+    /// The whole measurement stops starting new rounds past this.
+    pub budget_ns: f64,
+    /// Upper bound on loops per sample.
+    pub max_loops: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            min_sample_ns: 10e6,
+            repeats: 7,
+            warmup_ns: 20e6,
+            budget_ns: 20e9,
+            max_loops: 1 << 40,
+        }
+    }
+}
+
+/// The loop count chosen for a subject.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Calibration {
+    pub loops: u64,
+    /// The sample time reached with `loops` (ns for the whole call).
+    pub sample_ns: f64,
+    /// The target could not be reached (budget or `max_loops`): samples
+    /// are shorter than 100 timer steps, so quantization shows.
+    pub saturated: bool,
+}
+
+/// One timed sample.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sample {
+    pub subject: usize,
+    pub round: usize,
+    pub loops: u64,
+    /// Nanoseconds per loop.
+    pub ns: f64,
+    /// Peak bytes allocated above the baseline during the sample.
+    pub extra_bytes: usize,
+}
+
+/// The sample target: `max(min_sample, 100 x resolution)`.
+pub fn target_ns(settings: &Settings, resolution_ns: f64) -> f64 {
+    settings.min_sample_ns.max(100.0 * resolution_ns)
+}
+
+/// Times one call of `loops` iterations; returns (ns for the call, extra bytes).
+pub fn time(clock: &dyn Clock, subject: &mut dyn Subject, loops: u64) -> (f64, usize) {
+    let scope = Scope::begin();
+    let t0 = clock.now_ns();
+    subject.run(loops);
+    let t1 = clock.now_ns();
+    (t1 - t0, scope.extra())
+}
+
+/// Runs the subject until `warmup_ns` has passed (at least once): JIT tiers
+/// and caches settle before anything counts.
+pub fn warm_up(clock: &dyn Clock, subject: &mut dyn Subject, warmup_ns: f64, deadline: f64) {
+    let start = clock.now_ns();
+    loop {
+        subject.run(1);
+        let now = clock.now_ns();
+        if now - start >= warmup_ns || now >= deadline {
+            break;
+        }
+    }
+}
+
+/// The loop counts of timeit's autorange: 1, 2, 5, 10, 20, 50, ...
+pub fn autorange_steps() -> impl Iterator<Item = u64> {
+    (0u32..)
+        .map_while(|e| 10u64.checked_pow(e))
+        .flat_map(|p| [p, 2 * p, 5 * p])
+}
+
+/// timeit's autorange: the first loop count whose call lasts `target_ns`.
+pub fn calibrate(
+    clock: &dyn Clock,
+    subject: &mut dyn Subject,
+    target_ns: f64,
+    max_loops: u64,
+    deadline: f64,
+) -> Calibration {
+    let mut last = Calibration {
+        loops: 1,
+        sample_ns: 0.0,
+        saturated: true,
+    };
+    for loops in autorange_steps() {
+        if loops > max_loops {
+            break;
+        }
+        let (ns, _) = time(clock, subject, loops);
+        last = Calibration {
+            loops,
+            sample_ns: ns,
+            saturated: false,
+        };
+        if ns >= target_ns {
+            return last;
+        }
+        if clock.now_ns() >= deadline {
+            break;
+        }
+    }
+    last.saturated = true;
+    last
+}
+
+/// Subject `index` of a set run through one closure (so that subjects can
+/// share buffers, like the one output array all wasm rungs write).
+struct Indexed<'a> {
+    run: &'a mut dyn FnMut(usize, u64),
+    index: usize,
+}
+
+impl Subject for Indexed<'_> {
+    fn run(&mut self, loops: u64) {
+        (self.run)(self.index, loops)
+    }
+}
+
+/// The whole measurement of `count` subjects, run as `run(index, loops)`:
+/// warm-up and calibration per subject, then `repeats` interleaved rounds,
+/// each sample reported to `on_sample` as it is taken. Stops starting rounds
+/// when the budget is spent (every subject still gets one sample). Returns
+/// the calibrations.
+pub fn measure(
+    clock: &dyn Clock,
+    count: usize,
+    run: &mut dyn FnMut(usize, u64),
+    settings: &Settings,
+    resolution_ns: f64,
+    on_sample: &mut dyn FnMut(Sample),
+) -> Vec<Calibration> {
+    let start = clock.now_ns();
+    let deadline = start + settings.budget_ns;
+    let target = target_ns(settings, resolution_ns);
+    for index in 0..count {
+        warm_up(
+            clock,
+            &mut Indexed {
+                run: &mut *run,
+                index,
+            },
+            settings.warmup_ns,
+            deadline,
+        );
+    }
+    let cals: Vec<Calibration> = (0..count)
+        .map(|index| {
+            let mut s = Indexed {
+                run: &mut *run,
+                index,
+            };
+            calibrate(clock, &mut s, target, settings.max_loops, deadline)
+        })
+        .collect();
+    for round in 0..settings.repeats.max(1) {
+        if round > 0 && clock.now_ns() >= deadline {
+            break;
+        }
+        for (index, cal) in cals.iter().enumerate() {
+            let (ns, extra_bytes) = time(
+                clock,
+                &mut Indexed {
+                    run: &mut *run,
+                    index,
+                },
+                cal.loops,
+            );
+            on_sample(Sample {
+                subject: index,
+                round,
+                loops: cal.loops,
+                ns: ns / cal.loops as f64,
+                extra_bytes,
+            });
+        }
+    }
+    cals
+}

@@ -1,0 +1,443 @@
+//! What the page and the worker say to each other (and what the bench
+//! runner writes): serde types, validated into a plan before anything runs.
+
+use core::fmt;
+use core::str::FromStr;
+
+use lanes_kernels::{DType, Op, Problem, Shape, Strategy, Variant};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::planner::Settings;
+
+/// A rung of the full ladder: the two JavaScript loops, then the kernels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rung {
+    /// A JavaScript loop over a plain `Array` of numbers.
+    JsArray,
+    /// A JavaScript loop over a `TypedArray`.
+    JsTyped,
+    Wasm(Variant),
+}
+
+impl Rung {
+    pub const ALL: [Rung; 6] = [
+        Rung::JsArray,
+        Rung::JsTyped,
+        Rung::Wasm(Variant::Scalar),
+        Rung::Wasm(Variant::Auto),
+        Rung::Wasm(Variant::Simd),
+        Rung::Wasm(Variant::SimdThreads),
+    ];
+
+    pub const fn name(self) -> &'static str {
+        match self {
+            Rung::JsArray => "js-array",
+            Rung::JsTyped => "js-typed",
+            Rung::Wasm(v) => v.name(),
+        }
+    }
+
+    pub const fn is_js(self) -> bool {
+        matches!(self, Rung::JsArray | Rung::JsTyped)
+    }
+}
+
+impl fmt::Display for Rung {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Rung {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Rung, String> {
+        Rung::ALL.into_iter().find(|r| r.name() == s).ok_or_else(|| {
+            format!(
+                "unknown variant {s:?}: expected one of js-array, js-typed, scalar, auto, simd, simd-threads"
+            )
+        })
+    }
+}
+
+impl Serialize for Rung {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rung {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rung, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The rungs an (op, strategy, dtype) offers here.
+pub fn offered(problem: &Problem, js: bool) -> Vec<Rung> {
+    let mut v = Vec::new();
+    // JavaScript numbers are doubles: int64 would need BigInt, another lesson.
+    if js && problem.dtype != DType::I64 {
+        v.extend([Rung::JsArray, Rung::JsTyped]);
+    }
+    v.extend(
+        problem
+            .op
+            .variants(problem.strategy, problem.dtype)
+            .into_iter()
+            .map(Rung::Wasm),
+    );
+    v
+}
+
+fn default_threads() -> usize {
+    1
+}
+
+/// A request to measure one problem with some rungs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunRequest {
+    pub op: String,
+    /// The op's strategy; defaults to its first.
+    #[serde(default)]
+    pub strategy: Option<String>,
+    pub dtype: String,
+    /// `[n]` for 1-D ops, `[rows, cols]` for 2-D ones.
+    pub shape: Vec<usize>,
+    pub variants: Vec<String>,
+    /// Threads for `simd-threads`.
+    #[serde(default = "default_threads")]
+    pub threads: usize,
+    /// Seed of the generated inputs.
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub repeats: Option<usize>,
+    #[serde(default)]
+    pub min_sample_ms: Option<f64>,
+    #[serde(default)]
+    pub budget_ms: Option<f64>,
+    /// The rung speed-ups are relative to; defaults to the first one.
+    #[serde(default)]
+    pub baseline: Option<String>,
+}
+
+/// What this host allows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Limits {
+    /// Bytes the kernels' arrays may take together.
+    pub max_bytes: usize,
+    /// Bytes the JavaScript rungs' copies may take together.
+    pub max_js_bytes: usize,
+    /// Threads the pool has (1 without threads).
+    pub max_threads: usize,
+    /// Whether JavaScript rungs exist here.
+    pub js: bool,
+}
+
+/// A validated request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub problem: Problem,
+    pub rungs: Vec<Rung>,
+    pub baseline: Rung,
+    pub threads: usize,
+    pub seed: u64,
+    pub settings: Settings,
+}
+
+/// Bytes a JavaScript rung holds: its own copies of the inputs and output
+/// (8 bytes per number in a plain `Array`, the itemsize in a `TypedArray`).
+pub fn js_bytes(problem: &Problem, rung: Rung) -> usize {
+    let elems: usize = problem
+        .inputs()
+        .iter()
+        .map(|o| o.shape.len())
+        .sum::<usize>()
+        + problem.output().shape.len();
+    let per = if rung == Rung::JsArray {
+        8
+    } else {
+        problem.dtype.itemsize()
+    };
+    elems.saturating_mul(per)
+}
+
+/// `1.2 TB`, `1.5 GB`, `40.0 MB`, `12 KB`, `100 B` (decimal units).
+pub fn format_bytes(b: usize) -> String {
+    let b = b as f64;
+    if b >= 1e12 {
+        format!("{:.1} TB", b / 1e12)
+    } else if b >= 1e9 {
+        format!("{:.1} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.1} MB", b / 1e6)
+    } else if b >= 1e3 {
+        format!("{:.0} KB", b / 1e3)
+    } else {
+        format!("{b} B")
+    }
+}
+
+impl RunRequest {
+    /// Checks every field; a bad one gives a message that says what is
+    /// accepted, and nothing runs.
+    pub fn plan(&self, limits: &Limits) -> Result<Plan, String> {
+        let op: Op = self
+            .op
+            .parse()
+            .map_err(|e: lanes_kernels::Error| e.to_string())?;
+        let strategy = match &self.strategy {
+            Some(s) => s.parse::<Strategy>().map_err(|e| e.to_string())?,
+            None => op.info().strategies[0],
+        };
+        let dtype: DType = self
+            .dtype
+            .parse()
+            .map_err(|e: lanes_kernels::Error| e.to_string())?;
+        let shape = match self.shape[..] {
+            [n] => Shape::Vector(n),
+            [r, c] => Shape::Matrix(r, c),
+            _ => {
+                return Err(format!(
+                    "shape must be [n] or [rows, cols], not {:?}",
+                    self.shape
+                ));
+            }
+        };
+        let problem = Problem::new(op, strategy, dtype, shape).map_err(|e| e.to_string())?;
+        if self.variants.is_empty() {
+            return Err("no variant to run: pick at least one".into());
+        }
+        let offered = offered(&problem, limits.js);
+        let mut rungs = Vec::new();
+        for name in &self.variants {
+            let rung: Rung = name.parse()?;
+            if !offered.contains(&rung) {
+                let list: Vec<&str> = offered.iter().map(|r| r.name()).collect();
+                return Err(format!(
+                    "{} is not offered for {} ({}, {dtype}) here: it offers {}",
+                    rung.name(),
+                    op.name(),
+                    strategy.name(),
+                    list.join(", ")
+                ));
+            }
+            if !rungs.contains(&rung) {
+                rungs.push(rung);
+            }
+        }
+        let baseline = match &self.baseline {
+            Some(b) => {
+                let b: Rung = b.parse()?;
+                if !rungs.contains(&b) {
+                    return Err(format!("baseline {b} is not among the variants run"));
+                }
+                b
+            }
+            None => rungs[0],
+        };
+        if self.threads == 0 || self.threads > limits.max_threads {
+            return Err(format!(
+                "threads must be between 1 and {} here, not {}",
+                limits.max_threads, self.threads
+            ));
+        }
+        let mut settings = Settings::default();
+        if let Some(r) = self.repeats {
+            if !(1..=1000).contains(&r) {
+                return Err(format!("repeats must be between 1 and 1000, not {r}"));
+            }
+            settings.repeats = r;
+        }
+        if let Some(ms) = self.min_sample_ms {
+            if !(0.001..=10_000.0).contains(&ms) {
+                return Err(format!(
+                    "min_sample_ms must be between 0.001 and 10000, not {ms}"
+                ));
+            }
+            settings.min_sample_ns = ms * 1e6;
+            settings.warmup_ns = settings.warmup_ns.min(2.0 * ms * 1e6).max(ms * 1e6);
+        }
+        if let Some(ms) = self.budget_ms {
+            if !(1.0..=3_600_000.0).contains(&ms) {
+                return Err(format!("budget_ms must be between 1 and 3600000, not {ms}"));
+            }
+            settings.budget_ns = ms * 1e6;
+        }
+        let wasm_bytes = problem.total_bytes().saturating_add(problem.temp_bytes());
+        let js: usize = rungs
+            .iter()
+            .filter(|r| r.is_js())
+            .map(|&r| js_bytes(&problem, r))
+            .fold(0, usize::saturating_add);
+        if wasm_bytes > limits.max_bytes || js > limits.max_js_bytes {
+            let mut parts: Vec<String> = problem
+                .inputs()
+                .iter()
+                .map(|o| format!("{}: {}", o.name, format_bytes(o.nbytes())))
+                .collect();
+            parts.push(format!("out: {}", format_bytes(problem.output().nbytes())));
+            if problem.temp_bytes() > 0 {
+                parts.push(format!("tile: {}", format_bytes(problem.temp_bytes())));
+            }
+            let mut msg = format!(
+                "{} {dtype} at shape {shape} needs {} ({}), but this tab allows {}",
+                op.name(),
+                format_bytes(wasm_bytes),
+                parts.join(", "),
+                format_bytes(limits.max_bytes)
+            );
+            if js > limits.max_js_bytes {
+                msg += &format!(
+                    "; the JavaScript copies need {} more (allowed {})",
+                    format_bytes(js),
+                    format_bytes(limits.max_js_bytes)
+                );
+            }
+            return Err(msg);
+        }
+        Ok(Plan {
+            problem,
+            rungs,
+            baseline,
+            threads: self.threads,
+            seed: self.seed,
+            settings,
+        })
+    }
+}
+
+/// Where the run happens.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    /// `browser` or `native`.
+    pub platform: String,
+    pub user_agent: String,
+    pub cross_origin_isolated: bool,
+    pub hardware_concurrency: usize,
+    /// Measured at start-up (median step of the clock).
+    pub timer_resolution_ns: f64,
+    pub simd: bool,
+    pub threads: bool,
+    /// Why threads are off, when they are.
+    pub threads_reason: Option<String>,
+    pub build: String,
+    pub wasm_memory_bytes: Option<usize>,
+}
+
+/// One array of the problem.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArrayInfo {
+    pub name: String,
+    pub dtype: String,
+    pub shape: Vec<usize>,
+    pub bytes: usize,
+}
+
+/// What is about to be measured.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunInfo {
+    pub op: String,
+    pub strategy: String,
+    pub dtype: String,
+    pub shape: Vec<usize>,
+    pub numpy: String,
+    pub variants: Vec<Rung>,
+    pub baseline: Rung,
+    pub threads: usize,
+    pub inputs: Vec<ArrayInfo>,
+    pub output: ArrayInfo,
+    pub temp_bytes: usize,
+    pub bytes_per_loop: f64,
+    pub flops_per_loop: f64,
+    pub elements_per_loop: f64,
+    /// `bytes`, `elements` or `flops`: the natural throughput unit.
+    pub unit: String,
+    pub target_sample_ns: f64,
+    pub timer_resolution_ns: f64,
+}
+
+/// The measurement of one rung.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantResult {
+    pub variant: Rung,
+    pub loops: u64,
+    pub repeats: usize,
+    /// Every sample, ns per loop, in the order taken.
+    pub samples_ns: Vec<f64>,
+    pub min_ns: f64,
+    pub median_ns: f64,
+    pub mean_ns: f64,
+    pub std_ns: f64,
+    pub mad_ns: f64,
+    pub ci_low_ns: f64,
+    pub ci_high_ns: f64,
+    pub cv: f64,
+    pub outliers_low: usize,
+    pub outliers_high: usize,
+    pub timeit: String,
+    pub bytes_per_loop: f64,
+    pub gb_per_s: f64,
+    pub gelem_per_s: f64,
+    pub gflop_per_s: f64,
+    pub peak_extra_bytes: usize,
+    pub verified: bool,
+    /// Indistinguishable from the no-op: the work was optimized away, or
+    /// there is none (a view).
+    pub optimized_away: bool,
+    /// Samples could not reach 100 timer steps: quantization shows.
+    pub timer_saturated: bool,
+    /// Times faster than the baseline (ratio of medians), with its interval.
+    pub speedup: Option<f64>,
+    pub speedup_low: Option<f64>,
+    pub speedup_high: Option<f64>,
+}
+
+/// The end of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    pub info: RunInfo,
+    pub results: Vec<VariantResult>,
+    /// Rungs that were refused (wrong result, failure), with the reason.
+    pub failed: Vec<(Rung, String)>,
+    /// The harness's own cost per loop (the no-op subject).
+    pub noop_ns_per_loop: f64,
+    pub noop_loops: u64,
+    pub memory_counted: bool,
+    pub wasm_memory_bytes: Option<usize>,
+    pub elapsed_ms: f64,
+}
+
+/// What the worker streams to the page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Event {
+    Ready {
+        env: Environment,
+    },
+    Started {
+        info: RunInfo,
+    },
+    /// A rung passed the check against the reference.
+    Verified {
+        variant: Rung,
+    },
+    Sample {
+        variant: Rung,
+        round: usize,
+        loops: u64,
+        ns: f64,
+        extra_bytes: usize,
+    },
+    VariantDone {
+        result: VariantResult,
+    },
+    Error {
+        variant: Option<Rung>,
+        message: String,
+    },
+    RunDone {
+        summary: RunSummary,
+    },
+}

@@ -1,0 +1,395 @@
+//! The planner and the statistics against a fake clock and hand-computed
+//! values; the engine end to end (natively) on real kernels.
+
+use std::cell::RefCell;
+
+use lanes_harness::clock::{Clock, FakeClock, SystemClock, resolution_ns};
+use lanes_harness::engine::{Host, JsRung};
+use lanes_harness::memory::CountingAlloc;
+use lanes_harness::planner::{self, Settings};
+use lanes_harness::protocol::{Event, Limits, RunRequest, Rung};
+use lanes_harness::stats::{self, Summary};
+use lanes_kernels::{Data, Params, Problem, Slice};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn resolution_probe_finds_the_timer_step() {
+    let clock = FakeClock::new(100_000.0).with_read_cost(1_000.0);
+    assert_eq!(resolution_ns(&clock), 100_000.0);
+    let fine = FakeClock::new(0.0).with_read_cost(25.0);
+    assert_eq!(resolution_ns(&fine), 25.0);
+}
+
+#[test]
+fn autorange_steps_are_timeits() {
+    let v: Vec<u64> = planner::autorange_steps().take(8).collect();
+    assert_eq!(v, [1, 2, 5, 10, 20, 50, 100, 200]);
+}
+
+#[test]
+fn target_is_100_timer_steps_or_the_minimum() {
+    let s = Settings {
+        min_sample_ns: 1e6,
+        ..Settings::default()
+    };
+    assert_eq!(planner::target_ns(&s, 100_000.0), 10e6);
+    assert_eq!(planner::target_ns(&s, 5_000.0), 1e6);
+}
+
+#[test]
+fn calibration_picks_the_first_loop_count_reaching_the_target() {
+    let clock = FakeClock::new(0.0);
+    // Each loop costs 1 us: 10 ms needs 10_000 loops (after 5_000 fell short).
+    let mut subject = |loops: u64| clock.advance(1_000.0 * loops as f64);
+    let cal = planner::calibrate(&clock, &mut subject, 10e6, 1 << 40, f64::INFINITY);
+    assert_eq!(cal.loops, 10_000);
+    assert!(!cal.saturated);
+    assert_eq!(cal.sample_ns, 10e6);
+}
+
+#[test]
+fn saturation_fires_when_the_target_cannot_be_reached() {
+    let clock = FakeClock::new(1e6);
+    let mut subject = |loops: u64| clock.advance(10.0 * loops as f64);
+    let cal = planner::calibrate(&clock, &mut subject, 100e6, 1000, f64::INFINITY);
+    assert!(cal.saturated);
+    assert_eq!(cal.loops, 1000);
+    // ...and does not when it can.
+    let mut fast = |loops: u64| clock.advance(1e6 * loops as f64);
+    assert!(!planner::calibrate(&clock, &mut fast, 100e6, 1 << 40, f64::INFINITY).saturated);
+}
+
+#[test]
+fn rounds_interleave_the_subjects_and_respect_the_budget() {
+    let clock = FakeClock::new(0.0);
+    let order = RefCell::new(Vec::new());
+    let mut run = |i: usize, loops: u64| {
+        clock.advance(1e5 * (i + 1) as f64 * loops as f64);
+    };
+    let settings = Settings {
+        min_sample_ns: 1e6,
+        repeats: 4,
+        warmup_ns: 1e6,
+        budget_ns: 1e12,
+        max_loops: 1 << 40,
+    };
+    let cals = planner::measure(&clock, 3, &mut run, &settings, 1.0, &mut |s| {
+        order.borrow_mut().push((s.round, s.subject));
+    });
+    assert_eq!(cals.iter().map(|c| c.loops).collect::<Vec<_>>(), [10, 5, 5]);
+    let expected: Vec<(usize, usize)> = (0..4).flat_map(|r| (0..3).map(move |s| (r, s))).collect();
+    assert_eq!(
+        *order.borrow(),
+        expected,
+        "one sample per subject per round, in turn"
+    );
+
+    // A budget spent during calibration still leaves one sample each.
+    let tight = Settings {
+        budget_ns: 1.0,
+        ..settings
+    };
+    let n = RefCell::new(0);
+    planner::measure(&clock, 3, &mut run, &tight, 1.0, &mut |_| {
+        *n.borrow_mut() += 1
+    });
+    assert_eq!(*n.borrow(), 3);
+}
+
+#[test]
+fn statistics_match_hand_computed_values() {
+    let s = Summary::of(&[3.0, 1.0, 100.0, 2.0, 4.0]).unwrap();
+    assert_eq!((s.n, s.min, s.max, s.median), (5, 1.0, 100.0, 3.0));
+    assert!(close(s.mean, 22.0));
+    // Deviations from 22: 21, 20, 19, 18, 78 -> variance 7610 / 4.
+    assert!(close(s.std, (7610.0f64 / 4.0).sqrt()));
+    // |x - 3| = 2, 1, 0, 1, 97 -> median 1.
+    assert_eq!(s.mad, 1.0);
+    assert_eq!((s.q1, s.q3), (2.0, 4.0));
+    // Fences at -1 and 7: 100 is one high outlier, counted and kept.
+    assert_eq!((s.outliers_low, s.outliers_high), (0, 1));
+    assert!(close(s.cv(), s.std / 22.0));
+    // Fewer than 6 samples: the interval is the range.
+    assert_eq!((s.ci_low, s.ci_high), (1.0, 100.0));
+
+    let twenty: Vec<f64> = (1..=20).map(f64::from).collect();
+    let s = Summary::of(&twenty).unwrap();
+    assert_eq!(s.median, 10.5);
+    // n/2 -+ 1.96 sqrt(n)/2 = 10 -+ 4.38: ranks 5 and 16.
+    assert_eq!((s.ci_low, s.ci_high), (5.0, 16.0));
+    assert_eq!(s.outliers_low + s.outliers_high, 0);
+    assert!(Summary::of(&[]).is_none());
+}
+
+#[test]
+fn timeit_lines_read_like_timeit() {
+    assert_eq!(
+        stats::timeit_line(100, 5, 7.23e6),
+        "100 loops, best of 5: 7.23 ms per loop"
+    );
+    assert_eq!(
+        stats::timeit_line(1000, 5, 861e3),
+        "1000 loops, best of 5: 861 µs per loop"
+    );
+    assert_eq!(
+        stats::timeit_line(10, 5, 98.4e6),
+        "10 loops, best of 5: 98.4 ms per loop"
+    );
+    assert_eq!(
+        stats::timeit_line(1, 7, 1.5e9),
+        "1 loop, best of 7: 1.5 s per loop"
+    );
+    assert_eq!(stats::format_time(12.0), "12 ns");
+}
+
+#[test]
+fn throughput_and_speedup() {
+    let cost = lanes_kernels::Cost {
+        bytes_read: 8e6,
+        bytes_written: 4e6,
+        flops: 1e6,
+        elements: 1e6,
+    };
+    let t = stats::throughput(&cost, 1e6);
+    assert_eq!((t.gb_per_s, t.gelem_per_s, t.gflop_per_s), (12.0, 1.0, 1.0));
+    let base = Summary::of(&[10.0; 7]).unwrap();
+    let fast = Summary::of(&[2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.5]).unwrap();
+    let sp = stats::speedup(&base, &fast);
+    assert_eq!(sp.ratio, 5.0);
+    assert!(sp.low <= sp.ratio && sp.ratio <= sp.high);
+    assert_eq!(sp.low, 4.0);
+}
+
+#[test]
+fn noop_flag_fires_and_does_not() {
+    let noop = Summary::of(&[10.0, 10.0, 11.0, 10.0, 10.0]).unwrap();
+    assert!(stats::indistinguishable_from_noop(
+        &noop,
+        &Summary::of(&[12.0; 5]).unwrap()
+    ));
+    assert!(!stats::indistinguishable_from_noop(
+        &noop,
+        &Summary::of(&[100.0; 5]).unwrap()
+    ));
+}
+
+/// A native host; `bad_js` makes a JavaScript rung that returns a wrong answer.
+struct TestHost {
+    clock: SystemClock,
+    bad_js: bool,
+}
+
+struct WrongJs(Data);
+
+impl JsRung for WrongJs {
+    fn run(&mut self, _: u64) {}
+    fn output(&mut self) -> Result<Data, String> {
+        Ok(self.0.clone())
+    }
+}
+
+impl Host for TestHost {
+    fn clock(&self) -> &dyn Clock {
+        &self.clock
+    }
+    fn resolution_ns(&self) -> f64 {
+        50.0
+    }
+    fn limits(&self) -> Limits {
+        Limits {
+            max_bytes: 1 << 30,
+            max_js_bytes: 1 << 30,
+            max_threads: 2,
+            js: self.bad_js,
+        }
+    }
+    fn prepare_js(
+        &mut self,
+        _: Rung,
+        p: &Problem,
+        _: &[Slice<'_>],
+        _: &Params,
+    ) -> Result<Box<dyn JsRung>, String> {
+        let o = p.output();
+        Ok(Box::new(WrongJs(Data::from_f64(
+            o.dtype,
+            (0..o.shape.len()).map(|i| i as f64 + 0.5),
+        ))))
+    }
+}
+
+fn request(json: &str) -> RunRequest {
+    serde_json::from_str(json).unwrap()
+}
+
+/// The allocation counters are global: engine runs in this binary take turns
+/// so that one test's allocations do not show in another's figures.
+static ENGINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn run(json: &str, bad_js: bool) -> Vec<Event> {
+    let _turn = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut host = TestHost {
+        clock: SystemClock::default(),
+        bad_js,
+    };
+    let mut events = Vec::new();
+    lanes_harness::run(&request(json), &mut host, &mut |e| events.push(e));
+    events
+}
+
+#[test]
+fn engine_streams_events_and_accounts_memory() {
+    let events = run(
+        r#"{"op":"add_row","strategy":"tile","dtype":"f32","shape":[64,100],
+            "variants":["scalar","simd"],"repeats":5,"min_sample_ms":0.2}"#,
+        false,
+    );
+    assert!(
+        matches!(events[0], Event::Started { .. }),
+        "{:?}",
+        events[0]
+    );
+    let samples = events
+        .iter()
+        .filter(|e| matches!(e, Event::Sample { .. }))
+        .count();
+    assert_eq!(samples, 10, "5 rounds x 2 rungs");
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!("{:?}", events.last())
+    };
+    assert_eq!(summary.results.len(), 2);
+    for r in &summary.results {
+        assert!(r.verified && r.repeats == 5 && r.samples_ns.len() == 5);
+        assert!(
+            r.min_ns > 0.0
+                && r.min_ns <= r.median_ns
+                && r.median_ns <= r.samples_ns.iter().cloned().fold(0.0, f64::max)
+        );
+        // The tile (64 x 100 f32) is allocated inside the timed region.
+        assert!(r.peak_extra_bytes >= 64 * 100 * 4, "{}", r.peak_extra_bytes);
+        assert!(!r.optimized_away);
+        assert!(r.timeit.contains("best of 5"), "{}", r.timeit);
+    }
+    assert!(summary.memory_counted);
+    assert!(summary.noop_ns_per_loop > 0.0);
+    assert_eq!(summary.results[0].speedup, Some(1.0));
+
+    // Broadcasting allocates nothing; a view does no work at all.
+    let events = run(
+        r#"{"op":"add_row","strategy":"broadcast","dtype":"f32","shape":[64,100],"variants":["simd"],"repeats":3,"min_sample_ms":0.2}"#,
+        false,
+    );
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!()
+    };
+    assert_eq!(summary.results[0].peak_extra_bytes, 0);
+    let events = run(
+        r#"{"op":"ravel","strategy":"view","dtype":"f32","shape":[300,300],"variants":["scalar"],"repeats":5,"min_sample_ms":0.2}"#,
+        false,
+    );
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!()
+    };
+    assert!(
+        summary.results[0].optimized_away,
+        "a view is indistinguishable from a no-op"
+    );
+    assert_eq!(summary.results[0].peak_extra_bytes, 0);
+}
+
+#[test]
+fn a_wrong_rung_is_reported_and_never_timed() {
+    let events = run(
+        r#"{"op":"add","dtype":"f32","shape":[1000],"variants":["js-array","simd"],"repeats":3,"min_sample_ms":0.1}"#,
+        true,
+    );
+    let err = events.iter().find_map(|e| match e {
+        Event::Error {
+            variant: Some(Rung::JsArray),
+            message,
+        } => Some(message.clone()),
+        _ => None,
+    });
+    assert!(err.is_some_and(|m| m.contains("wrong result")));
+    assert!(!events.iter().any(|e| matches!(
+        e,
+        Event::Sample {
+            variant: Rung::JsArray,
+            ..
+        }
+    )));
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!()
+    };
+    assert_eq!(summary.results.len(), 1);
+    assert_eq!(summary.failed.len(), 1);
+}
+
+#[test]
+fn requests_that_cannot_fit_or_make_no_sense_are_refused_with_a_reason() {
+    let cases = [
+        (
+            r#"{"op":"add","dtype":"f32","shape":[100000000000],"variants":["simd"]}"#,
+            "needs 1.2 TB",
+        ),
+        (
+            r#"{"op":"add","dtype":"f7","shape":[10],"variants":["simd"]}"#,
+            "unknown dtype",
+        ),
+        (
+            r#"{"op":"sort","dtype":"f32","shape":[10],"variants":["simd"]}"#,
+            "not offered",
+        ),
+        (
+            r#"{"op":"add","dtype":"f32","shape":[10],"variants":[]}"#,
+            "no variant",
+        ),
+        (
+            r#"{"op":"add","dtype":"f32","shape":[10],"variants":["simd"],"threads":64}"#,
+            "threads must be",
+        ),
+        (
+            r#"{"op":"add","dtype":"f32","shape":[2,3,4],"variants":["simd"]}"#,
+            "shape must be",
+        ),
+        (
+            r#"{"op":"add_row","dtype":"f32","shape":[10],"variants":["simd"]}"#,
+            "2-D",
+        ),
+    ];
+    for (json, want) in cases {
+        let events = run(json, false);
+        match &events[..] {
+            [
+                Event::Error {
+                    variant: None,
+                    message,
+                },
+            ] => {
+                assert!(message.contains(want), "{json}: {message}")
+            }
+            other => panic!("{json}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn events_round_trip_as_json() {
+    let events = run(
+        r#"{"op":"sum","dtype":"i8","shape":[1000],"variants":["scalar","simd"],"repeats":3,"min_sample_ms":0.1}"#,
+        false,
+    );
+    for e in &events {
+        let json = serde_json::to_string(e).unwrap();
+        let back: Event = serde_json::from_str(&json).unwrap();
+        assert_eq!(&back, e);
+    }
+    let json = serde_json::to_string(events.last().unwrap()).unwrap();
+    assert!(json.starts_with(r#"{"type":"run-done""#), "{json}");
+}
