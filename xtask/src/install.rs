@@ -80,3 +80,22 @@ pub(crate) fn test_tools() -> Result {
     wabt()?;
     wasm_bindgen()
 }
+
+/// Chromium from Debian and playwright-core from npm (never a browser
+/// download: Playwright drives the system Chromium).
+pub(crate) fn browser_tools() -> Result {
+    node()?;
+    if !prints(Command::new("chromium").arg("--version"), "Chromium") {
+        apt_install(&["chromium"])?;
+    }
+    let e2e = crate::root().join("tests/e2e");
+    if !e2e
+        .join("node_modules/playwright-core/package.json")
+        .exists()
+    {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&e2e))?;
+    }
+    Ok(())
+}

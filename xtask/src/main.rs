@@ -5,8 +5,11 @@
 //! - `golden`: regenerates the NumPy golden vectors (pinned NumPy via pip).
 //! - `simd-check [WASM]`: the SIMD proof alone.
 
+mod bench;
 mod install;
+mod serve;
 mod simd_check;
+mod site;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -18,9 +21,12 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("golden") => golden(),
         Some("simd-check") => simd_check_cmd(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
+        Some("build") => site::build().map(|d| eprintln!("built {}", d.display())),
+        Some("serve") => serve_cmd(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm"
+                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  build         build the static site into dist/\n  serve         build and serve the site on http://127.0.0.1:8080 (cross-origin isolated)\n  bench         run the suite in headless Chromium (or --native) and write JSON"
             );
             Err("no task given".into())
         }
@@ -132,6 +138,7 @@ fn test(args: &[String]) -> Result {
         ]))
     })?;
     step("SIMD proof on the built wasm", simd_check::prove)?;
+    step("browser end-to-end tests (Chromium)", e2e)?;
     eprintln!(
         "\nall checks passed in {:.0} s",
         started.elapsed().as_secs_f64()
@@ -161,4 +168,40 @@ fn golden() -> Result {
     run(Command::new("python3")
         .arg("tests/golden/generate.py")
         .env("PYTHONPATH", &deps))
+}
+
+/// Builds the site, serves it cross-origin isolated on a free port, and runs
+/// the Playwright tests of `tests/e2e` against it with node's test runner.
+fn e2e() -> Result {
+    install::browser_tools()?;
+    let dist = site::build()?;
+    let port = serve::start(dist, 0, true)?;
+    let tests: Vec<String> = std::fs::read_dir(root().join("tests/e2e"))
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".test.mjs"))
+        .collect();
+    run(Command::new("node")
+        .arg("--test")
+        .args(&tests)
+        .current_dir(root().join("tests/e2e"))
+        .env("LANES_URL", format!("http://127.0.0.1:{port}/")))
+}
+
+fn serve_cmd(args: &[String]) -> Result {
+    let port = match args.iter().position(|a| a == "--port") {
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|p| p.parse().ok())
+            .ok_or("--port needs a number")?,
+        None => 8080,
+    };
+    let dist = site::build()?;
+    let port = serve::start(dist, port, true)?;
+    eprintln!(
+        "Lanes is served at http://127.0.0.1:{port}/ (cross-origin isolated); Ctrl-C stops it"
+    );
+    loop {
+        std::thread::park();
+    }
 }

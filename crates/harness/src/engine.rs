@@ -6,7 +6,7 @@
 use core::hint::black_box;
 
 use lanes_kernels::reference::{self, Expected, Rule};
-use lanes_kernels::{DType, Data, Op, Params, Problem, Shape, Slice, Strategy};
+use lanes_kernels::{DType, Data, Element, Op, Params, Problem, Shape, Slice, Strategy, Tagged};
 
 use crate::clock::Clock;
 use crate::memory;
@@ -66,23 +66,46 @@ fn input_range(op: Op, dtype: DType) -> (f64, f64) {
     }
 }
 
+/// `n` values of `T` drawn from `[lo, hi)` (rounded for integers), in a
+/// buffer reserved up front so that a failed allocation is a message.
+fn fill<T: Element + Tagged>(
+    rng: &mut Rng,
+    n: usize,
+    (lo, hi): (f64, f64),
+    name: &str,
+) -> Result<Data, String> {
+    let mut v: Vec<T> = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| {
+        format!(
+            "could not allocate input {name}: {} elements of {}",
+            n,
+            T::DTYPE
+        )
+    })?;
+    v.extend((0..n).map(|_| {
+        let x = lo + (hi - lo) * rng.unit();
+        T::from_f64(if T::DTYPE.is_float() { x } else { x.round() })
+    }));
+    Ok(T::wrap_vec(v))
+}
+
 /// Seeded inputs; allocation failures are messages, not aborts.
 pub fn make_inputs(problem: &Problem, seed: u64) -> Result<Vec<Data>, String> {
-    let (lo, hi) = input_range(problem.op, problem.dtype);
+    let range = input_range(problem.op, problem.dtype);
     let mut rng = Rng(seed ^ 0x5EED);
     problem
         .inputs()
         .iter()
         .map(|o| {
-            let n = o.shape.len();
-            let mut v: Vec<f64> = Vec::new();
-            v.try_reserve_exact(n)
-                .map_err(|_| format!("could not allocate input {} ({} elements)", o.name, n))?;
-            v.extend((0..n).map(|_| {
-                let x = lo + (hi - lo) * rng.unit();
-                if o.dtype.is_float() { x } else { x.round() }
-            }));
-            Ok(Data::from_f64(o.dtype, v))
+            let (r, n, name) = (&mut rng, o.shape.len(), o.name);
+            match o.dtype {
+                DType::I8 => fill::<i8>(r, n, range, name),
+                DType::I16 => fill::<i16>(r, n, range, name),
+                DType::I32 => fill::<i32>(r, n, range, name),
+                DType::I64 => fill::<i64>(r, n, range, name),
+                DType::F32 => fill::<f32>(r, n, range, name),
+                DType::F64 => fill::<f64>(r, n, range, name),
+            }
         })
         .collect()
 }

@@ -72,18 +72,20 @@ impl<'de> Deserialize<'de> for Rung {
     }
 }
 
-/// The rungs an (op, strategy, dtype) offers here.
-pub fn offered(problem: &Problem, js: bool) -> Vec<Rung> {
+/// The rungs an (op, strategy, dtype) offers on a host with these limits.
+pub fn offered(problem: &Problem, limits: &Limits) -> Vec<Rung> {
     let mut v = Vec::new();
-    // JavaScript numbers are doubles: int64 would need BigInt, another lesson.
-    if js && problem.dtype != DType::I64 {
+    // JavaScript numbers are doubles: int64 would need BigInt, another
+    // lesson; and nobody writes a cache-blocked matmul in plain JavaScript.
+    if limits.js && problem.dtype != DType::I64 && problem.strategy != Strategy::Blocked {
         v.extend([Rung::JsArray, Rung::JsTyped]);
     }
+    let wasm = problem
+        .op
+        .variants(problem.strategy, problem.dtype)
+        .into_iter();
     v.extend(
-        problem
-            .op
-            .variants(problem.strategy, problem.dtype)
-            .into_iter()
+        wasm.filter(|&w| limits.threads || w != Variant::SimdThreads)
             .map(Rung::Wasm),
     );
     v
@@ -125,12 +127,14 @@ pub struct RunRequest {
 /// What this host allows.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
-    /// Bytes the kernels' arrays may take together.
-    pub max_bytes: usize,
+    /// Bytes the kernels' arrays (and the reference's copy) may take together.
+    pub max_bytes: u64,
     /// Bytes the JavaScript rungs' copies may take together.
-    pub max_js_bytes: usize,
+    pub max_js_bytes: u64,
     /// Threads the pool has (1 without threads).
     pub max_threads: usize,
+    /// Whether `simd-threads` runs on a real pool here.
+    pub threads: bool,
     /// Whether JavaScript rungs exist here.
     pub js: bool,
 }
@@ -148,23 +152,30 @@ pub struct Plan {
 
 /// Bytes a JavaScript rung holds: its own copies of the inputs and output
 /// (8 bytes per number in a plain `Array`, the itemsize in a `TypedArray`).
-pub fn js_bytes(problem: &Problem, rung: Rung) -> usize {
-    let elems: usize = problem
+pub fn js_bytes(problem: &Problem, rung: Rung) -> u64 {
+    let elems: u64 = problem
         .inputs()
         .iter()
-        .map(|o| o.shape.len())
-        .sum::<usize>()
-        + problem.output().shape.len();
+        .map(|o| o.shape.len() as u64)
+        .sum::<u64>()
+        + problem.output().shape.len() as u64;
     let per = if rung == Rung::JsArray {
         8
     } else {
-        problem.dtype.itemsize()
+        problem.dtype.itemsize() as u64
     };
     elems.saturating_mul(per)
 }
 
+/// Bytes the kernels' side of a run holds: the arrays, the temporaries, and
+/// the reference's expected output (in its dtype and in float64).
+pub fn wasm_bytes(problem: &Problem) -> u64 {
+    let out = problem.output();
+    problem.total_bytes() + problem.temp_bytes() + out.nbytes() + 8 * out.shape.len() as u64
+}
+
 /// `1.2 TB`, `1.5 GB`, `40.0 MB`, `12 KB`, `100 B` (decimal units).
-pub fn format_bytes(b: usize) -> String {
+pub fn format_bytes(b: u64) -> String {
     let b = b as f64;
     if b >= 1e12 {
         format!("{:.1} TB", b / 1e12)
@@ -209,7 +220,7 @@ impl RunRequest {
         if self.variants.is_empty() {
             return Err("no variant to run: pick at least one".into());
         }
-        let offered = offered(&problem, limits.js);
+        let offered = offered(&problem, limits);
         let mut rungs = Vec::new();
         for name in &self.variants {
             let rung: Rung = name.parse()?;
@@ -265,12 +276,12 @@ impl RunRequest {
             }
             settings.budget_ns = ms * 1e6;
         }
-        let wasm_bytes = problem.total_bytes().saturating_add(problem.temp_bytes());
-        let js: usize = rungs
+        let wasm_bytes = wasm_bytes(&problem);
+        let js: u64 = rungs
             .iter()
             .filter(|r| r.is_js())
             .map(|&r| js_bytes(&problem, r))
-            .fold(0, usize::saturating_add);
+            .fold(0, u64::saturating_add);
         if wasm_bytes > limits.max_bytes || js > limits.max_js_bytes {
             let mut parts: Vec<String> = problem
                 .inputs()
@@ -284,7 +295,7 @@ impl RunRequest {
             let mut msg = format!(
                 "{} {dtype} at shape {shape} needs {} ({}), but this tab allows {}",
                 op.name(),
-                format_bytes(wasm_bytes),
+                format_bytes(problem.total_bytes() + problem.temp_bytes()),
                 parts.join(", "),
                 format_bytes(limits.max_bytes)
             );
@@ -332,7 +343,7 @@ pub struct ArrayInfo {
     pub name: String,
     pub dtype: String,
     pub shape: Vec<usize>,
-    pub bytes: usize,
+    pub bytes: u64,
 }
 
 /// What is about to be measured.
@@ -348,7 +359,7 @@ pub struct RunInfo {
     pub threads: usize,
     pub inputs: Vec<ArrayInfo>,
     pub output: ArrayInfo,
-    pub temp_bytes: usize,
+    pub temp_bytes: u64,
     pub bytes_per_loop: f64,
     pub flops_per_loop: f64,
     pub elements_per_loop: f64,

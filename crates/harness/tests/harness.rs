@@ -206,6 +206,7 @@ impl Host for TestHost {
             max_bytes: 1 << 30,
             max_js_bytes: 1 << 30,
             max_threads: 2,
+            threads: true,
             js: self.bad_js,
         }
     }

@@ -479,8 +479,10 @@ pub struct Operand {
 }
 
 impl Operand {
-    pub fn nbytes(&self) -> usize {
-        self.shape.len() * self.dtype.itemsize()
+    /// Bytes of the array, in 64 bits: on wasm32 a problem's total can
+    /// pass `usize::MAX` even when each array fits.
+    pub fn nbytes(&self) -> u64 {
+        self.shape.len() as u64 * self.dtype.itemsize() as u64
     }
 }
 
@@ -640,14 +642,14 @@ impl Problem {
     }
 
     /// Bytes of all inputs and the output together.
-    pub fn total_bytes(&self) -> usize {
-        self.inputs().iter().map(Operand::nbytes).sum::<usize>() + self.output().nbytes()
+    pub fn total_bytes(&self) -> u64 {
+        self.inputs().iter().map(Operand::nbytes).sum::<u64>() + self.output().nbytes()
     }
 
     /// Bytes of temporaries a strategy allocates (the tile of `add_row`).
-    pub fn temp_bytes(&self) -> usize {
+    pub fn temp_bytes(&self) -> u64 {
         match (self.op, self.strategy) {
-            (Op::AddRow, Strategy::Tile) => self.shape.len() * self.dtype.itemsize(),
+            (Op::AddRow, Strategy::Tile) => self.shape.len() as u64 * self.dtype.itemsize() as u64,
             _ => 0,
         }
     }

@@ -1,0 +1,268 @@
+//! The Web Worker's wasm entry. The page never runs a kernel: it posts a
+//! `RunRequest` to the worker (`web/js/worker.js`), which calls
+//! [`Engine::run`]; events come back one JSON string at a time as samples
+//! arrive. The JavaScript rungs are the loops in `web/js/baselines.js`,
+//! timed by the same harness through [`JsBaseline`].
+//!
+//! This is the single-threaded build: `simd-threads` is not offered here.
+
+use js_sys::{Array, Function, JsString, Reflect};
+use lanes_harness::clock::{Clock, resolution_ns};
+use lanes_harness::engine::{Host, JsRung};
+use lanes_harness::memory::{self, CountingAlloc};
+use lanes_harness::protocol::{Environment, Event, Limits, RunRequest, Rung};
+use lanes_kernels::{DType, Data, Params, Problem, Slice};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+#[wasm_bindgen(module = "/../../web/js/baselines.js")]
+extern "C" {
+    /// A prepared JavaScript rung.
+    type Baseline;
+
+    #[wasm_bindgen(catch)]
+    fn prepare(
+        kind: &str,
+        op: &str,
+        strategy: &str,
+        dtype: &str,
+        shape: Array,
+        out_dtype: &str,
+        out_len: usize,
+        inputs: Array,
+        params: JsValue,
+    ) -> Result<Baseline, JsValue>;
+
+    #[wasm_bindgen(method)]
+    fn run(this: &Baseline, loops: f64);
+
+    #[wasm_bindgen(method, catch)]
+    fn output(this: &Baseline) -> Result<JsValue, JsValue>;
+}
+
+/// `performance.now()` of the worker, in nanoseconds.
+struct PerfClock(web_sys::Performance);
+
+impl Clock for PerfClock {
+    fn now_ns(&self) -> f64 {
+        self.0.now() * 1e6
+    }
+}
+
+fn global() -> JsValue {
+    js_sys::global().into()
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &JsString::from(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A copy of a wasm slice in a new JavaScript typed array.
+fn to_js(s: Slice<'_>) -> JsValue {
+    match s {
+        Slice::I8(x) => js_sys::Int8Array::from(x).into(),
+        Slice::I16(x) => js_sys::Int16Array::from(x).into(),
+        Slice::I32(x) => js_sys::Int32Array::from(x).into(),
+        Slice::I64(x) => js_sys::BigInt64Array::from(x).into(),
+        Slice::F32(x) => js_sys::Float32Array::from(x).into(),
+        Slice::F64(x) => js_sys::Float64Array::from(x).into(),
+    }
+}
+
+/// Reads a typed array the baseline returned as the output dtype.
+fn from_js(v: &JsValue, dtype: DType) -> Result<Data, String> {
+    fn cast<T: JsCast + Clone>(v: &JsValue, what: &str) -> Result<T, String> {
+        v.dyn_ref::<T>()
+            .cloned()
+            .ok_or_else(|| format!("the JavaScript rung returned no {what}"))
+    }
+    Ok(match dtype {
+        DType::I8 => Data::I8(cast::<js_sys::Int8Array>(v, "Int8Array")?.to_vec()),
+        DType::I16 => Data::I16(cast::<js_sys::Int16Array>(v, "Int16Array")?.to_vec()),
+        DType::I32 => Data::I32(cast::<js_sys::Int32Array>(v, "Int32Array")?.to_vec()),
+        DType::I64 => Data::I64(cast::<js_sys::BigInt64Array>(v, "BigInt64Array")?.to_vec()),
+        DType::F32 => Data::F32(cast::<js_sys::Float32Array>(v, "Float32Array")?.to_vec()),
+        DType::F64 => Data::F64(cast::<js_sys::Float64Array>(v, "Float64Array")?.to_vec()),
+    })
+}
+
+fn js_error(e: JsValue) -> String {
+    e.as_string()
+        .or_else(|| get(&e, "message").as_string())
+        .unwrap_or_else(|| "JavaScript error".into())
+}
+
+/// A JavaScript rung, prepared on its own copies of the inputs.
+struct JsBaseline {
+    baseline: Baseline,
+    out_dtype: DType,
+}
+
+impl JsRung for JsBaseline {
+    fn run(&mut self, loops: u64) {
+        self.baseline.run(loops as f64);
+    }
+    fn output(&mut self) -> Result<Data, String> {
+        let v = self.baseline.output().map_err(js_error)?;
+        from_js(&v, self.out_dtype)
+    }
+}
+
+struct Browser {
+    clock: PerfClock,
+    resolution_ns: f64,
+}
+
+impl Host for Browser {
+    fn clock(&self) -> &dyn Clock {
+        &self.clock
+    }
+    fn resolution_ns(&self) -> f64 {
+        self.resolution_ns
+    }
+    fn limits(&self) -> Limits {
+        // wasm32 addresses 4 GiB; leave room for the reference's copies.
+        Limits {
+            max_bytes: 1 << 30,
+            max_js_bytes: 1 << 30,
+            max_threads: 1,
+            threads: false,
+            js: true,
+        }
+    }
+    fn prepare_js(
+        &mut self,
+        rung: Rung,
+        problem: &Problem,
+        inputs: &[Slice<'_>],
+        params: &Params,
+    ) -> Result<Box<dyn JsRung>, String> {
+        let kind = if rung == Rung::JsArray {
+            "array"
+        } else {
+            "typed"
+        };
+        let shape: Array = problem
+            .shape
+            .dims()
+            .into_iter()
+            .map(|d| JsValue::from(d as f64))
+            .collect();
+        let arrays: Array = inputs.iter().map(|s| to_js(*s)).collect();
+        let p = js_sys::Object::new();
+        for (k, v) in [
+            ("alpha", params.alpha),
+            ("scalar", params.scalar),
+            ("lo", params.lo),
+            ("hi", params.hi),
+        ] {
+            Reflect::set(&p, &k.into(), &v.into()).map_err(js_error)?;
+        }
+        let out = problem.output();
+        let baseline = prepare(
+            kind,
+            problem.op.name(),
+            problem.strategy.name(),
+            problem.dtype.name(),
+            shape,
+            out.dtype.name(),
+            out.shape.len(),
+            arrays,
+            p.into(),
+        )
+        .map_err(js_error)?;
+        Ok(Box::new(JsBaseline {
+            baseline,
+            out_dtype: out.dtype,
+        }))
+    }
+}
+
+/// The engine as the worker script sees it.
+#[wasm_bindgen]
+pub struct Engine {
+    host: Browser,
+    env: Environment,
+}
+
+impl core::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Engine")
+            .field("env", &self.env)
+            .finish_non_exhaustive()
+    }
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Measures the timer and describes the environment.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Result<Engine, JsValue> {
+        let scope: web_sys::WorkerGlobalScope = js_sys::global().dyn_into()?;
+        let perf = scope
+            .performance()
+            .ok_or("no performance.now() in this worker")?;
+        let clock = PerfClock(perf);
+        let resolution = resolution_ns(&clock);
+        let g = global();
+        let nav = get(&g, "navigator");
+        let isolated = get(&g, "crossOriginIsolated").as_bool().unwrap_or(false);
+        let env = Environment {
+            platform: "browser".into(),
+            user_agent: get(&nav, "userAgent").as_string().unwrap_or_default(),
+            cross_origin_isolated: isolated,
+            hardware_concurrency: get(&nav, "hardwareConcurrency").as_f64().unwrap_or(1.0) as usize,
+            timer_resolution_ns: resolution,
+            simd: true,
+            threads: false,
+            threads_reason: Some(if isolated {
+                "this is the single-threaded build".into()
+            } else {
+                "the page is not cross-origin isolated (no SharedArrayBuffer)".into()
+            }),
+            build: concat!(
+                "lanes-worker ",
+                env!("CARGO_PKG_VERSION"),
+                " single-threaded"
+            )
+            .into(),
+            wasm_memory_bytes: memory::wasm_memory_bytes(),
+        };
+        Ok(Engine {
+            host: Browser {
+                clock,
+                resolution_ns: resolution,
+            },
+            env,
+        })
+    }
+
+    /// The environment, as JSON.
+    pub fn environment(&self) -> String {
+        let mut env = self.env.clone();
+        env.wasm_memory_bytes = memory::wasm_memory_bytes();
+        serde_json::to_string(&env).unwrap_or_default()
+    }
+
+    /// Runs one request (JSON), calling `emit(eventJson)` for every event.
+    /// Never throws for a bad request: that is an `error` event.
+    pub fn run(&mut self, request: &str, emit: &Function) {
+        let mut send = |e: Event| {
+            let json = serde_json::to_string(&e).unwrap_or_default();
+            // A throwing listener must not abort the run.
+            let _ = emit.call1(&JsValue::NULL, &JsValue::from_str(&json));
+        };
+        match serde_json::from_str::<RunRequest>(request) {
+            Ok(req) => {
+                lanes_harness::run(&req, &mut self.host, &mut send);
+            }
+            Err(e) => send(Event::Error {
+                variant: None,
+                message: format!("bad request: {e}"),
+            }),
+        }
+    }
+}

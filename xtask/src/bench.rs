@@ -1,0 +1,352 @@
+//! `cargo xtask bench`: the same suite in headless Chromium (through
+//! `window.lanes.run`, the worker the UI uses) or natively (`--native`),
+//! printed as a table and written as JSON (schema: docs/bench-schema.md).
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use lanes_harness::protocol::{Environment, Limits, RunRequest, RunSummary, offered};
+use lanes_kernels::{DType, Op, Problem, Shape, Strategy};
+use serde_json::{Value, json};
+
+use crate::{Result, cargo, install, root, run, serve, site};
+
+/// The bench's options.
+#[derive(Debug)]
+struct Options {
+    ops: Vec<(Op, Strategy)>,
+    dtypes: Vec<DType>,
+    sizes: Vec<usize>,
+    variants: Option<Vec<String>>,
+    json: Option<String>,
+    native: bool,
+    threads: usize,
+    repeats: usize,
+    min_sample_ms: f64,
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut o = Options {
+        ops: vec![],
+        dtypes: vec![DType::F32, DType::I8],
+        sizes: vec![100_000, 10_000_000],
+        variants: None,
+        json: None,
+        native: false,
+        threads: 2,
+        repeats: 7,
+        min_sample_ms: 10.0,
+    };
+    let mut ops = list("add,sum,exp");
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut val = || it.next().cloned().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "--ops" => ops = list(&val()?),
+            "--dtypes" => {
+                o.dtypes = list(&val()?)
+                    .iter()
+                    .map(|d| d.parse().map_err(|e: lanes_kernels::Error| e.to_string()))
+                    .collect::<Result<_>>()?
+            }
+            "--sizes" => {
+                o.sizes = list(&val()?)
+                    .iter()
+                    .map(|s| {
+                        s.replace('_', "")
+                            .parse::<f64>()
+                            .map(|x| x as usize)
+                            .map_err(|e| format!("size {s}: {e}"))
+                    })
+                    .collect::<Result<_>>()?
+            }
+            "--variants" => o.variants = Some(list(&val()?)),
+            "--json" => o.json = Some(val()?),
+            "--native" => o.native = true,
+            "--threads" => o.threads = val()?.parse().map_err(|e| format!("--threads: {e}"))?,
+            "--repeats" => o.repeats = val()?.parse().map_err(|e| format!("--repeats: {e}"))?,
+            "--min-sample-ms" => {
+                o.min_sample_ms = val()?
+                    .parse()
+                    .map_err(|e| format!("--min-sample-ms: {e}"))?
+            }
+            other => {
+                return Err(format!(
+                    "unknown option {other} (see README: cargo xtask bench)"
+                ));
+            }
+        }
+    }
+    for op in ops {
+        let (name, strategy) = op.split_once(':').unwrap_or((&op, ""));
+        let op: Op = name
+            .parse()
+            .map_err(|e: lanes_kernels::Error| e.to_string())?;
+        let strategy = if strategy.is_empty() {
+            op.info().strategies[0]
+        } else {
+            strategy
+                .parse()
+                .map_err(|e: lanes_kernels::Error| e.to_string())?
+        };
+        o.ops.push((op, strategy));
+    }
+    Ok(o)
+}
+
+/// The requests of the suite: every op x dtype x size the op takes, with
+/// every rung offered on the target (or those asked for).
+fn requests(o: &Options) -> Vec<RunRequest> {
+    let limits = Limits {
+        max_bytes: u64::MAX,
+        max_js_bytes: u64::MAX,
+        max_threads: o.threads,
+        threads: o.native,
+        js: !o.native,
+    };
+    let mut out = Vec::new();
+    for &(op, strategy) in &o.ops {
+        for &dtype in &o.dtypes {
+            for &n in &o.sizes {
+                let shape = if op.info().matrix {
+                    let r = (n as f64).sqrt().round() as usize;
+                    Shape::Matrix(r, r)
+                } else {
+                    Shape::Vector(n)
+                };
+                let Ok(problem) = Problem::new(op, strategy, dtype, shape) else {
+                    continue;
+                };
+                let variants: Vec<String> = offered(&problem, &limits)
+                    .into_iter()
+                    .map(|r| r.name().to_owned())
+                    .filter(|v| o.variants.as_ref().is_none_or(|want| want.contains(v)))
+                    .collect();
+                if variants.is_empty() {
+                    continue;
+                }
+                out.push(RunRequest {
+                    op: op.name().into(),
+                    strategy: Some(strategy.name().into()),
+                    dtype: dtype.name().into(),
+                    shape: shape.dims(),
+                    variants,
+                    threads: if o.native { o.threads } else { 1 },
+                    seed: 1,
+                    repeats: Some(o.repeats),
+                    min_sample_ms: Some(o.min_sample_ms),
+                    budget_ms: Some(120_000.0),
+                    baseline: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Runs the requests and returns the raw lines (ready, run-done, error).
+fn execute(o: &Options, reqs: &[RunRequest]) -> Result<Vec<Value>> {
+    let (mut child, input) = if o.native {
+        run(cargo().args([
+            "build",
+            "--release",
+            "-p",
+            "lanes-harness",
+            "--bin",
+            "lanes-native",
+        ]))?;
+        let exe = root().join("target/release/lanes-native");
+        let lines: Vec<String> = reqs
+            .iter()
+            .map(|r| serde_json::to_string(r).expect("serializes"))
+            .collect();
+        let child = Command::new(exe)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn();
+        (child.map_err(|e| e.to_string())?, lines.join("\n") + "\n")
+    } else {
+        install::browser_tools()?;
+        let dist = site::build()?;
+        let port = serve::start(dist, 0, true)?;
+        let url = format!("http://127.0.0.1:{port}/");
+        eprintln!("serving dist/ at {url} (cross-origin isolated)");
+        let child = Command::new("node")
+            .arg("bench.mjs")
+            .arg(&url)
+            .current_dir(root().join("tests/e2e"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn();
+        (
+            child.map_err(|e| e.to_string())?,
+            serde_json::to_string(reqs).expect("serializes"),
+        )
+    };
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut lines = Vec::new();
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        let v: Value = serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))?;
+        match v["type"].as_str() {
+            Some("run-done") => {
+                let s = &v["summary"]["info"];
+                eprintln!(
+                    "  done: {} {} {} {}",
+                    s["op"], s["strategy"], s["dtype"], s["shape"]
+                );
+            }
+            Some("error") => eprintln!("  error: {}", v["message"]),
+            _ => {}
+        }
+        if matches!(v["type"].as_str(), Some("ready" | "run-done" | "error")) {
+            lines.push(v);
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("the runner failed ({status})"));
+    }
+    Ok(lines)
+}
+
+/// The JSON file: the environment and one record per measured rung.
+fn report(lines: &[Value]) -> Result<Value> {
+    let env: Environment = lines
+        .iter()
+        .find(|v| v["type"] == "ready")
+        .map(|v| serde_json::from_value(v["env"].clone()))
+        .ok_or("the runner reported no environment")?
+        .map_err(|e| e.to_string())?;
+    let mut records = Vec::new();
+    let mut failed = Vec::new();
+    for v in lines {
+        match v["type"].as_str() {
+            Some("run-done") => {
+                let s: RunSummary =
+                    serde_json::from_value(v["summary"].clone()).map_err(|e| e.to_string())?;
+                let i = &s.info;
+                for r in &s.results {
+                    let mut rec = serde_json::to_value(r).map_err(|e| e.to_string())?;
+                    let m = rec.as_object_mut().expect("an object");
+                    for (k, x) in [
+                        ("op", json!(i.op)),
+                        ("strategy", json!(i.strategy)),
+                        ("dtype", json!(i.dtype)),
+                        ("shape", json!(i.shape)),
+                        (
+                            "threads",
+                            json!(if r.variant.name() == "simd-threads" {
+                                i.threads
+                            } else {
+                                1
+                            }),
+                        ),
+                        ("noop_ns_per_loop", json!(s.noop_ns_per_loop)),
+                        ("unit", json!(i.unit)),
+                    ] {
+                        m.insert(k.into(), x);
+                    }
+                    records.push(rec);
+                }
+                for (rung, message) in &s.failed {
+                    failed.push(json!({"op": i.op, "strategy": i.strategy, "dtype": i.dtype, "shape": i.shape, "variant": rung, "message": message}));
+                }
+            }
+            Some("error") => failed.push(json!({"request": v["request"], "message": v["message"]})),
+            _ => {}
+        }
+    }
+    Ok(json!({ "schema": "lanes-bench/1", "env": env, "records": records, "failed": failed }))
+}
+
+fn fmt_ns(ns: f64) -> String {
+    lanes_harness::stats::format_time(ns)
+}
+
+fn table(report: &Value) -> String {
+    let mut s = String::new();
+    let env = &report["env"];
+    s += &format!(
+        "{} | isolated: {} | cores: {} | timer: {} ns\n",
+        env["user_agent"].as_str().unwrap_or(""),
+        env["cross_origin_isolated"],
+        env["hardware_concurrency"],
+        env["timer_resolution_ns"]
+    );
+    s += &format!(
+        "{:<22} {:<4} {:>12} {:<13} {:>10} {:>10} {:>6} {:>9} {:>9}  {}\n",
+        "op", "type", "shape", "variant", "best", "median", "cv%", "GB/s", "speedup", "timeit"
+    );
+    for r in report["records"].as_array().into_iter().flatten() {
+        let shape: Vec<String> = r["shape"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| d.to_string())
+            .collect();
+        let op = format!(
+            "{}:{}",
+            r["op"].as_str().unwrap_or(""),
+            r["strategy"].as_str().unwrap_or("")
+        );
+        s += &format!(
+            "{:<22} {:<4} {:>12} {:<13} {:>10} {:>10} {:>6.2} {:>9.2} {:>9}  {}\n",
+            op.trim_end_matches(":default"),
+            r["dtype"].as_str().unwrap_or(""),
+            shape.join("x"),
+            r["variant"].as_str().unwrap_or(""),
+            fmt_ns(r["min_ns"].as_f64().unwrap_or(f64::NAN)),
+            fmt_ns(r["median_ns"].as_f64().unwrap_or(f64::NAN)),
+            100.0 * r["cv"].as_f64().unwrap_or(f64::NAN),
+            r["gb_per_s"].as_f64().unwrap_or(f64::NAN),
+            r["speedup"]
+                .as_f64()
+                .map_or("-".into(), |x| format!("{x:.2}x")),
+            r["timeit"].as_str().unwrap_or("")
+        );
+    }
+    for f in report["failed"].as_array().into_iter().flatten() {
+        s += &format!("FAILED {f}\n");
+    }
+    s
+}
+
+pub(crate) fn bench(args: &[String]) -> Result {
+    let o = parse(args)?;
+    let reqs = requests(&o);
+    if reqs.is_empty() {
+        return Err("nothing to run: no op takes these dtypes, sizes and variants".into());
+    }
+    eprintln!(
+        "{} requests ({})",
+        reqs.len(),
+        if o.native {
+            "native"
+        } else {
+            "headless Chromium"
+        }
+    );
+    let lines = execute(&o, &reqs)?;
+    let report = report(&lines)?;
+    println!("{}", table(&report));
+    if let Some(path) = &o.json {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n").map_err(|e| format!("{path}: {e}"))?;
+        eprintln!("wrote {path}");
+    }
+    Ok(())
+}

@@ -1,0 +1,112 @@
+//! A small static file server for the built site, on loopback only, with or
+//! without the cross-origin isolation headers (COOP/COEP), so that tests can
+//! serve the same `dist/` both ways.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::thread;
+
+use crate::Result;
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("wasm") => "application/wasm",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("txt" | "md") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Maps a URL path onto a file below `root`; `None` for anything that would
+/// leave it.
+fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let mut out = root.to_path_buf();
+    for c in Path::new(path.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if out.is_dir() {
+        out.push("index.html");
+    }
+    Some(out)
+}
+
+fn handle(mut stream: TcpStream, root: &Path, isolate: bool) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    // Skip the headers.
+    let mut h = String::new();
+    while reader.read_line(&mut h)? > 2 {
+        h.clear();
+    }
+    let mut parts = line.split_whitespace();
+    let (method, url) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let file = resolve(root, url).filter(|p| p.is_file());
+    let (status, body, ctype) = match (method, file) {
+        ("GET" | "HEAD", Some(p)) => ("200 OK", std::fs::read(&p)?, content_type(&p)),
+        ("GET" | "HEAD", None) => ("404 Not Found", b"not found\n".to_vec(), "text/plain"),
+        _ => (
+            "405 Method Not Allowed",
+            b"method not allowed\n".to_vec(),
+            "text/plain",
+        ),
+    };
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
+        body.len()
+    );
+    if isolate {
+        head += "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\nCross-Origin-Resource-Policy: same-origin\r\n";
+    }
+    head += "\r\n";
+    stream.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        stream.write_all(&body)?;
+    }
+    stream.flush()
+}
+
+/// Serves `root` on 127.0.0.1:`port` (0 picks a free port) in background
+/// threads; returns the port.
+pub(crate) fn start(root: PathBuf, port: u16, isolate: bool) -> Result<u16> {
+    let listener =
+        TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("port {port}: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let root = root.clone();
+            thread::spawn(move || {
+                let _ = handle(stream, &root, isolate);
+            });
+        }
+    });
+    Ok(port)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_below_the_root() {
+        let root = Path::new("/srv/site");
+        assert_eq!(
+            resolve(root, "/js/lanes.js?x=1"),
+            Some(root.join("js/lanes.js"))
+        );
+        assert_eq!(resolve(root, "/../etc/passwd"), None);
+        assert_eq!(resolve(root, "/js/../../x"), None);
+    }
+}
