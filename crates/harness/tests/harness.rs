@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The planner and the statistics against a fake clock and hand-computed
 //! values; the engine end to end (natively) on real kernels.
 
