@@ -291,6 +291,7 @@ fn table(report: &Value) -> String {
         "{:<22} {:<4} {:>12} {:<13} {:>10} {:>10} {:>6} {:>9} {:>9}  {}\n",
         "op", "type", "shape", "variant", "best", "median", "cv%", "GB/s", "speedup", "timeit"
     );
+    let mut group = String::new();
     for r in report["records"].as_array().into_iter().flatten() {
         let shape: Vec<String> = r["shape"]
             .as_array()
@@ -298,6 +299,20 @@ fn table(report: &Value) -> String {
             .flatten()
             .map(|d| d.to_string())
             .collect();
+        let g = format!(
+            "{} {} {} {}",
+            r["op"],
+            r["strategy"],
+            r["dtype"],
+            shape.join("x")
+        );
+        if g != group {
+            s += &format!(
+                "-- harness overhead (a no-op through the same call): {} per loop\n",
+                fmt_ns(r["noop_ns_per_loop"].as_f64().unwrap_or(f64::NAN))
+            );
+            group = g;
+        }
         let op = format!(
             "{}:{}",
             r["op"].as_str().unwrap_or(""),
