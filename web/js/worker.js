@@ -5,8 +5,20 @@
 
 import init, { Engine } from '../pkg/lanes_worker.js';
 
+// One instance of the JavaScript loops per (kind, dtype): see rungs.js.
+async function loadBaselines() {
+  const entries = [];
+  for (const kind of ['array', 'typed']) {
+    for (const dtype of ['i8', 'i16', 'i32', 'f32', 'f64']) {
+      const key = `${kind}-${dtype}`;
+      entries.push(import(`./baselines.js?rung=${key}`).then((m) => [key, m]));
+    }
+  }
+  globalThis.lanesBaselines = Object.fromEntries(await Promise.all(entries));
+}
+
 let engine;
-const ready = init()
+const ready = Promise.all([init(), loadBaselines()])
   .then(() => {
     engine = new Engine();
     postMessage({ ready: engine.environment() });

@@ -50,11 +50,14 @@ pub(crate) fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs a command in the workspace root, echoing it; fails on non-zero exit.
+/// Runs a command (in the workspace root unless it names a directory),
+/// echoing it; fails on non-zero exit.
 pub(crate) fn run(cmd: &mut Command) -> Result {
     eprintln!("$ {}", describe(cmd));
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
     let status = cmd
-        .current_dir(root())
         .status()
         .map_err(|e| format!("{}: {e}", describe(cmd)))?;
     if status.success() {

@@ -1,8 +1,9 @@
 //! The Web Worker's wasm entry. The page never runs a kernel: it posts a
 //! `RunRequest` to the worker (`web/js/worker.js`), which calls
 //! [`Engine::run`]; events come back one JSON string at a time as samples
-//! arrive. The JavaScript rungs are the loops in `web/js/baselines.js`,
-//! timed by the same harness through [`JsBaseline`].
+//! arrive. The JavaScript rungs are the loops in `web/js/baselines.js`
+//! (reached through `web/js/rungs.js`), timed by the same harness through
+//! [`JsBaseline`].
 //!
 //! This is the single-threaded build: `simd-threads` is not offered here.
 
@@ -18,7 +19,7 @@ use wasm_bindgen::prelude::*;
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
 
-#[wasm_bindgen(module = "/../../web/js/baselines.js")]
+#[wasm_bindgen(module = "/../../web/js/rungs.js")]
 extern "C" {
     /// A prepared JavaScript rung.
     type Baseline;

@@ -377,6 +377,10 @@ macro_rules! float_vector {
                 }
             }
             #[inline(always)]
+            fn reduce_add(self) -> $elem {
+                self.hsum()
+            }
+            #[inline(always)]
             fn zip_lo(self, o: Self) -> Self {
                 sse! {
                     Self(paste_sfx!($sfx, unpacklo)(self.0, o.0))
@@ -516,6 +520,28 @@ macro_rules! paste_sfx {
 
 float_vector!(F32x4, f32, 4, ps);
 float_vector!(F64x2, f64, 2, pd);
+
+impl F32x4 {
+    /// In registers: (a + c) + (b + d).
+    #[inline(always)]
+    fn hsum(self) -> f32 {
+        sse! {
+            let v = self.0;
+            let s = _mm_add_ps(v, _mm_movehl_ps(v, v));
+            _mm_cvtss_f32(_mm_add_ss(s, _mm_shuffle_ps(s, s, 0b01)))
+        }
+    }
+}
+
+impl F64x2 {
+    #[inline(always)]
+    fn hsum(self) -> f64 {
+        sse! {
+            let v = self.0;
+            _mm_cvtsd_f64(_mm_add_sd(v, _mm_unpackhi_pd(v, v)))
+        }
+    }
+}
 
 impl FloatLanes for F32x4 {
     #[inline(always)]

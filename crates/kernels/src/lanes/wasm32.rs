@@ -244,6 +244,14 @@ impl Lanes for I64x2 {
 
 impl Lanes for F32x4 {
     common!(f32, 4, f32x4_splat, f32x4_add, f32x4_sub, f32x4_gt);
+    /// In registers: (a + c) + (b + d).
+    #[inline(always)]
+    fn reduce_add(self) -> f32 {
+        let v = self.0;
+        let s = f32x4_add(v, i32x4_shuffle::<2, 3, 0, 1>(v, v));
+        let s = f32x4_add(s, i32x4_shuffle::<1, 0, 3, 2>(s, s));
+        f32x4_extract_lane::<0>(s)
+    }
     zips!(i32x4_shuffle, 0, 4, 1, 5; 2, 6, 3, 7);
     // f32x4.max/min propagate NaN, exactly np.maximum/np.minimum.
     minmax!(f32x4_max, f32x4_min);
@@ -257,6 +265,10 @@ impl Lanes for F32x4 {
 
 impl Lanes for F64x2 {
     common!(f64, 2, f64x2_splat, f64x2_add, f64x2_sub, f64x2_gt);
+    #[inline(always)]
+    fn reduce_add(self) -> f64 {
+        f64x2_extract_lane::<0>(self.0) + f64x2_extract_lane::<1>(self.0)
+    }
     zips!(i64x2_shuffle, 0, 2; 1, 3);
     minmax!(f64x2_max, f64x2_min);
     float_acc!();
