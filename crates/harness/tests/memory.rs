@@ -1,0 +1,138 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The engine end to end with memory accounting. Alone in its binary: the
+//! allocation counters are global, and tests running beside it in other
+//! threads would show in its figures.
+
+use lanes_harness::clock::{Clock, SystemClock};
+use lanes_harness::engine::{Host, JsRung};
+use lanes_harness::memory::CountingAlloc;
+use lanes_harness::protocol::{Event, Limits, RunRequest, Rung};
+use lanes_kernels::{Data, Params, Problem, Slice};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+/// A native host; `bad_js` makes a JavaScript rung that returns a wrong answer.
+struct TestHost {
+    clock: SystemClock,
+    bad_js: bool,
+}
+
+struct WrongJs(Data);
+
+impl JsRung for WrongJs {
+    fn run(&mut self, _: u64) {}
+    fn output(&mut self) -> Result<Data, String> {
+        Ok(self.0.clone())
+    }
+}
+
+impl Host for TestHost {
+    fn clock(&self) -> &dyn Clock {
+        &self.clock
+    }
+    fn resolution_ns(&self) -> f64 {
+        50.0
+    }
+    fn limits(&self) -> Limits {
+        Limits {
+            max_bytes: 1 << 30,
+            max_js_bytes: 1 << 30,
+            max_threads: 2,
+            threads: true,
+            js: self.bad_js,
+        }
+    }
+    fn prepare_js(
+        &mut self,
+        _: Rung,
+        p: &Problem,
+        _: &[Slice<'_>],
+        _: &Params,
+    ) -> Result<Box<dyn JsRung>, String> {
+        let o = p.output();
+        Ok(Box::new(WrongJs(Data::from_f64(
+            o.dtype,
+            (0..o.shape.len()).map(|i| i as f64 + 0.5),
+        ))))
+    }
+}
+
+fn request(json: &str) -> RunRequest {
+    serde_json::from_str(json).unwrap()
+}
+
+/// The allocation counters are global: engine runs in this binary take turns
+/// so that one test's allocations do not show in another's figures.
+static ENGINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn run(json: &str, bad_js: bool) -> Vec<Event> {
+    let _turn = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut host = TestHost {
+        clock: SystemClock::default(),
+        bad_js,
+    };
+    let mut events = Vec::new();
+    lanes_harness::run(&request(json), &mut host, &mut |e| events.push(e));
+    events
+}
+
+#[test]
+fn engine_streams_events_and_accounts_memory() {
+    let events = run(
+        r#"{"op":"add_row","strategy":"tile","dtype":"f32","shape":[64,100],
+            "variants":["scalar","simd"],"repeats":5,"min_sample_ms":0.2}"#,
+        false,
+    );
+    assert!(
+        matches!(events[0], Event::Started { .. }),
+        "{:?}",
+        events[0]
+    );
+    let samples = events
+        .iter()
+        .filter(|e| matches!(e, Event::Sample { .. }))
+        .count();
+    assert_eq!(samples, 10, "5 rounds x 2 rungs");
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!("{:?}", events.last())
+    };
+    assert_eq!(summary.results.len(), 2);
+    for r in &summary.results {
+        assert!(r.verified && r.repeats == 5 && r.samples_ns.len() == 5);
+        assert!(
+            r.min_ns > 0.0
+                && r.min_ns <= r.median_ns
+                && r.median_ns <= r.samples_ns.iter().cloned().fold(0.0, f64::max)
+        );
+        // The tile (64 x 100 f32) is allocated inside the timed region.
+        assert!(r.peak_extra_bytes >= 64 * 100 * 4, "{}", r.peak_extra_bytes);
+        assert!(!r.optimized_away);
+        assert!(r.timeit.contains("best of 5"), "{}", r.timeit);
+    }
+    assert!(summary.memory_counted);
+    assert!(summary.noop_ns_per_loop > 0.0);
+    assert_eq!(summary.results[0].speedup, Some(1.0));
+
+    // Broadcasting allocates nothing; a view does no work at all.
+    let events = run(
+        r#"{"op":"add_row","strategy":"broadcast","dtype":"f32","shape":[64,100],"variants":["simd"],"repeats":3,"min_sample_ms":0.2}"#,
+        false,
+    );
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!()
+    };
+    assert_eq!(summary.results[0].peak_extra_bytes, 0);
+    let events = run(
+        r#"{"op":"ravel","strategy":"view","dtype":"f32","shape":[300,300],"variants":["scalar"],"repeats":5,"min_sample_ms":0.2}"#,
+        false,
+    );
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!()
+    };
+    assert!(
+        summary.results[0].optimized_away,
+        "a view is indistinguishable from a no-op"
+    );
+    assert_eq!(summary.results[0].peak_extra_bytes, 0);
+}
