@@ -88,6 +88,12 @@ pub trait Lanes: Copy + Send + Sync + 'static {
 /// Float vectors: what `sqrt` and `exp` need.
 pub trait FloatLanes: Lanes {
     fn sqrt(self) -> Self;
+    /// Clamps to `[lo, hi]`, keeping NaN lanes NaN (`lo`, `hi` are not NaN).
+    /// Cheaper than `max` then `min`, which must also propagate a NaN bound.
+    #[inline(always)]
+    fn clamp(self, lo: Self, hi: Self) -> Self {
+        self.max(lo).min(hi)
+    }
     /// `2^k` for lanes holding integral values with `k + bias` a normal
     /// exponent (for f32, `-126 <= k <= 127`).
     fn pow2i(self) -> Self;

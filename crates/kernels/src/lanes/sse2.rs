@@ -544,6 +544,12 @@ impl F64x2 {
 }
 
 impl FloatLanes for F32x4 {
+    // `maxps` returns its second operand when either is NaN: with `self`
+    // second, a NaN lane stays NaN.
+    #[inline(always)]
+    fn clamp(self, lo: Self, hi: Self) -> Self {
+        sse! { Self(_mm_min_ps(hi.0, _mm_max_ps(lo.0, self.0))) }
+    }
     #[inline(always)]
     fn sqrt(self) -> Self {
         sse! {
@@ -552,15 +558,22 @@ impl FloatLanes for F32x4 {
     }
     #[inline(always)]
     fn pow2i(self) -> Self {
+        // Adding 1.5 * 2^23 puts the integer k in the low mantissa bits.
         sse! {
-            let k = _mm_cvttps_epi32(self.0);
-            let bits = _mm_slli_epi32(_mm_add_epi32(k, _mm_set1_epi32(127)), 23);
-            Self(_mm_castsi128_ps(bits))
+            let y = _mm_castps_si128(_mm_add_ps(self.0, _mm_set1_ps(12_582_912.0)));
+            let bits = _mm_sub_epi32(y, _mm_set1_epi32(0x4B40_0000 - 127));
+            Self(_mm_castsi128_ps(_mm_slli_epi32(bits, 23)))
         }
     }
 }
 
 impl FloatLanes for F64x2 {
+    // `maxps` returns its second operand when either is NaN: with `self`
+    // second, a NaN lane stays NaN.
+    #[inline(always)]
+    fn clamp(self, lo: Self, hi: Self) -> Self {
+        sse! { Self(_mm_min_pd(hi.0, _mm_max_pd(lo.0, self.0))) }
+    }
     #[inline(always)]
     fn sqrt(self) -> Self {
         sse! {
@@ -570,10 +583,9 @@ impl FloatLanes for F64x2 {
     #[inline(always)]
     fn pow2i(self) -> Self {
         sse! {
-            let k = _mm_cvttpd_epi32(self.0);
-            let k = _mm_unpacklo_epi32(k, _mm_srai_epi32(k, 31));
-            let bits = _mm_slli_epi64(_mm_add_epi64(k, _mm_set1_epi64x(1023)), 52);
-            Self(_mm_castsi128_pd(bits))
+            let y = _mm_castpd_si128(_mm_add_pd(self.0, _mm_set1_pd(6_755_399_441_055_744.0)));
+            let bits = _mm_sub_epi64(y, _mm_set1_epi64x(0x4338_0000_0000_0000 - 1023));
+            Self(_mm_castsi128_pd(_mm_slli_epi64(bits, 52)))
         }
     }
 }

@@ -280,23 +280,42 @@ impl Lanes for F64x2 {
 }
 
 impl FloatLanes for F32x4 {
+    // `f32x4.max` must propagate NaN from either side, which costs several
+    // instructions on x86; the "pseudo" min/max are single instructions and
+    // keep a NaN first operand: `pmax(x, lo)` is `x < lo ? lo : x`.
+    #[inline(always)]
+    fn clamp(self, lo: Self, hi: Self) -> Self {
+        Self(f32x4_pmin(f32x4_pmax(self.0, lo.0), hi.0))
+    }
     #[inline(always)]
     fn sqrt(self) -> Self {
         Self(f32x4_sqrt(self.0))
     }
+    // No float -> int conversion (several instructions for `trunc_sat` on
+    // x86): adding 1.5 * 2^23 puts the integer k in the low mantissa bits.
     #[inline(always)]
     fn pow2i(self) -> Self {
-        let k = i32x4_trunc_sat_f32x4(self.0);
-        Self(i32x4_shl(i32x4_add(k, i32x4_splat(127)), 23))
+        let y = f32x4_add(self.0, f32x4_splat(12_582_912.0));
+        Self(i32x4_shl(i32x4_sub(y, i32x4_splat(0x4B40_0000 - 127)), 23))
     }
 }
 
 impl FloatLanes for F64x2 {
+    // `f32x4.max` must propagate NaN from either side, which costs several
+    // instructions on x86; the "pseudo" min/max are single instructions and
+    // keep a NaN first operand: `pmax(x, lo)` is `x < lo ? lo : x`.
+    #[inline(always)]
+    fn clamp(self, lo: Self, hi: Self) -> Self {
+        Self(f64x2_pmin(f64x2_pmax(self.0, lo.0), hi.0))
+    }
+    // As for f32: 1.5 * 2^52 puts k in the low mantissa bits.
     #[inline(always)]
     fn pow2i(self) -> Self {
-        // No f64x2 -> i64x2 conversion: go through i32 and sign-extend.
-        let k = i64x2_extend_low_i32x4(i32x4_trunc_sat_f64x2_zero(self.0));
-        Self(i64x2_shl(i64x2_add(k, i64x2_splat(1023)), 52))
+        let y = f64x2_add(self.0, f64x2_splat(6_755_399_441_055_744.0));
+        Self(i64x2_shl(
+            i64x2_sub(y, i64x2_splat(0x4338_0000_0000_0000 - 1023)),
+            52,
+        ))
     }
     #[inline(always)]
     fn sqrt(self) -> Self {

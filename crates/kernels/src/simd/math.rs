@@ -76,7 +76,7 @@ where
 {
     let c = V::splat;
     let e = <V::Elem as ExpConsts>::LOG2E;
-    let x = x.max(c(V::Elem::LO)).min(c(V::Elem::HI));
+    let x = x.clamp(c(V::Elem::LO), c(V::Elem::HI));
     let k = round_lanes(x.mul(c(e)));
     let r = x
         .sub(k.mul(c(V::Elem::LN2_HI)))
