@@ -99,3 +99,49 @@ pub(crate) fn browser_tools() -> Result {
     }
     Ok(())
 }
+
+/// The pinned nightly: Trunk needs a newer rustc than stable here, and the
+/// threaded worker needs build-std.
+pub(crate) const NIGHTLY: &str = "nightly-2026-05-20";
+pub(crate) const TRUNK: &str = "0.22.1";
+
+fn nightly() -> Result {
+    if !prints(Command::new("rustup").args(["toolchain", "list"]), NIGHTLY) {
+        run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            NIGHTLY,
+            "--component",
+            "rust-src",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "minimal",
+        ]))?;
+    }
+    Ok(())
+}
+
+/// Trunk at the pinned version (built with the pinned nightly, ~11 minutes
+/// once).
+pub(crate) fn trunk() -> Result {
+    wasm_target()?;
+    wasm_bindgen()?;
+    if !prints(
+        Command::new("trunk").arg("--version"),
+        &format!("trunk {TRUNK}"),
+    ) {
+        nightly()?;
+        run(Command::new("rustup").args([
+            "run",
+            NIGHTLY,
+            "cargo",
+            "install",
+            "trunk",
+            "--version",
+            TRUNK,
+            "--locked",
+        ]))?;
+    }
+    Ok(())
+}

@@ -23,10 +23,11 @@ fn main() -> ExitCode {
         Some("simd-check") => simd_check_cmd(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("build") => site::build().map(|d| eprintln!("built {}", d.display())),
+        Some("worker") => site::worker(),
         Some("serve") => serve_cmd(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  build         build the static site into dist/\n  serve         build and serve the site on http://127.0.0.1:8080 (cross-origin isolated)\n  bench         run the suite in headless Chromium (or --native) and write JSON"
+                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  worker        build the measurement worker into dist/pkg (Trunk's post-build hook)\n  build         build the static site into dist/\n  serve         build and serve the site on http://127.0.0.1:8080 (cross-origin isolated)\n  bench         run the suite in headless Chromium (or --native) and write JSON"
             );
             Err("no task given".into())
         }
@@ -121,7 +122,8 @@ fn test(args: &[String]) -> Result {
                 "lanes-harness",
                 "-p",
                 "lanes-worker",
-                "--lib",
+                "-p",
+                "lanes-app",
                 "--tests",
                 "--target",
                 "wasm32-unknown-unknown",
@@ -178,11 +180,14 @@ fn golden() -> Result {
 }
 
 /// Builds the site, serves it cross-origin isolated on a free port, and runs
-/// the Playwright tests of `tests/e2e` against it with node's test runner.
+/// the Playwright tests of `tests/e2e` against it with node's test runner
+/// (screenshots of every chapter land in `target/screenshots`).
 fn e2e() -> Result {
     install::browser_tools()?;
     let dist = site::build()?;
     let port = serve::start(dist, 0, true)?;
+    let shots = root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).map_err(|e| e.to_string())?;
     let tests: Vec<String> = std::fs::read_dir(root().join("tests/e2e"))
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
@@ -192,7 +197,8 @@ fn e2e() -> Result {
         .arg("--test")
         .args(&tests)
         .current_dir(root().join("tests/e2e"))
-        .env("LANES_URL", format!("http://127.0.0.1:{port}/")))
+        .env("LANES_URL", format!("http://127.0.0.1:{port}/"))
+        .env("SCREENSHOTS", &shots))
 }
 
 fn serve_cmd(args: &[String]) -> Result {
@@ -203,12 +209,5 @@ fn serve_cmd(args: &[String]) -> Result {
             .ok_or("--port needs a number")?,
         None => 8080,
     };
-    let dist = site::build()?;
-    let port = serve::start(dist, port, true)?;
-    eprintln!(
-        "Lanes is served at http://127.0.0.1:{port}/ (cross-origin isolated); Ctrl-C stops it"
-    );
-    loop {
-        std::thread::park();
-    }
+    site::serve(port)
 }

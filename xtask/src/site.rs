@@ -1,30 +1,20 @@
-//! Builds the static site into `dist/`: the worker's wasm through
-//! wasm-bindgen (`--target web`), the scripts of `web/`, and the page.
+//! Builds the static site into `dist/`: Trunk builds the Yew app from
+//! `index.html` and, through its post-build hook (`cargo xtask worker`), the
+//! measurement worker's wasm with wasm-bindgen (`--target web`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use crate::{Result, cargo, install, root, run};
 
-fn copy_dir(from: &Path, to: &Path) -> Result {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let entry = entry.map_err(|e| e.to_string())?;
-        let (src, dst) = (entry.path(), to.join(entry.file_name()));
-        if src.is_dir() {
-            copy_dir(&src, &dst)?;
-        } else {
-            std::fs::copy(&src, &dst).map_err(|e| format!("{}: {e}", src.display()))?;
-        }
-    }
-    Ok(())
-}
-
-/// Builds `dist/` (always optimized: the numbers it shows must be real).
-pub(crate) fn build() -> Result<PathBuf> {
+/// Builds the worker (always optimized: the numbers it shows must be real)
+/// into `<out>/pkg`, where `out` is Trunk's staging directory when Trunk
+/// runs this as its hook.
+pub(crate) fn worker() -> Result {
     install::wasm_target()?;
     install::wasm_bindgen()?;
-    let root = root();
+    let out =
+        std::env::var_os("TRUNK_STAGING_DIR").map_or_else(|| root().join("dist"), PathBuf::from);
     run(cargo().args([
         "build",
         "-p",
@@ -33,16 +23,31 @@ pub(crate) fn build() -> Result<PathBuf> {
         "--target",
         "wasm32-unknown-unknown",
     ]))?;
-    let dist = root.join("dist");
-    if dist.exists() {
-        std::fs::remove_dir_all(&dist).map_err(|e| e.to_string())?;
+    let wasm = root().join("target/wasm32-unknown-unknown/release/lanes_worker.wasm");
+    let pkg = out.join("pkg");
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).map_err(|e| e.to_string())?;
     }
-    let wasm = root.join("target/wasm32-unknown-unknown/release/lanes_worker.wasm");
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(dist.join("pkg"))
-        .arg(&wasm))?;
-    copy_dir(&root.join("web"), &dist)?;
-    std::fs::copy(root.join("index.html"), dist.join("index.html")).map_err(|e| e.to_string())?;
+        .arg(&pkg)
+        .arg(&wasm))
+}
+
+/// Builds `dist/` with Trunk (release).
+pub(crate) fn build() -> Result<PathBuf> {
+    install::trunk()?;
+    run(Command::new("trunk").args(["build", "--release", "--skip-version-check"]))?;
+    let dist = root().join("dist");
+    if !dist.join("pkg").join("lanes_worker_bg.wasm").exists() || !dist.join("index.html").exists()
+    {
+        return Err("trunk build left no complete dist/".into());
+    }
     Ok(dist)
+}
+
+/// `trunk serve` on 127.0.0.1 with the isolation headers of Trunk.toml.
+pub(crate) fn serve(port: u16) -> Result {
+    install::trunk()?;
+    run(Command::new("trunk").args(["serve", "--skip-version-check", "--port", &port.to_string()]))
 }

@@ -1,0 +1,85 @@
+//! The six chapters: what each teaches, in our words, the NumPy line it
+//! mirrors, and a ready experiment.
+
+use lanes_kernels::{DType, Op, Strategy};
+
+/// A chapter and its ready experiment.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Chapter {
+    pub title: &'static str,
+    pub text: &'static str,
+    pub numpy: &'static str,
+    pub op: Op,
+    pub strategy: Strategy,
+    pub dtype: DType,
+    pub size: usize,
+}
+
+pub const CHAPTERS: [Chapter; 6] = [
+    Chapter {
+        title: "1 · Vectorization",
+        text: "A loop that handles one number per step pays for that step every time: fetch, check, add, store. \
+               Compiled code that works on whole arrays pays it once, and SIMD instructions handle 4 to 16 numbers per instruction. \
+               Compare the plain JavaScript loop (our stand-in for a Python list) with each rung of the ladder.",
+        numpy: "c = a + b",
+        op: Op::Add,
+        strategy: Strategy::Default,
+        dtype: DType::F32,
+        size: 1_000_000,
+    },
+    Chapter {
+        title: "2 · Broadcasting",
+        text: "Adding a row to every row of a matrix does not need a matrix-sized copy of the row. \
+               Broadcasting reuses the one row from cache; tiling it first writes and reads a whole extra matrix. \
+               Switch the strategy between broadcast and tile and watch time and peak memory.",
+        numpy: "m + v    vs.    m + np.tile(v, (rows, 1))",
+        op: Op::AddRow,
+        strategy: Strategy::Tile,
+        dtype: DType::F32,
+        size: 1_000_000,
+    },
+    Chapter {
+        title: "3 · Built-ins",
+        text: "A built-in reduction runs in compiled code from start to end, with several partial sums in flight at once. \
+               A hand-written loop adds one number after the other and waits for each addition to finish. \
+               The same holds for max, mean, dot, sort, where, clip and convolve: pick one.",
+        numpy: "sum(a)    vs.    np.sum(a)",
+        op: Op::Sum,
+        strategy: Strategy::Default,
+        dtype: DType::F32,
+        size: 1_000_000,
+    },
+    Chapter {
+        title: "4 · Dtypes",
+        text: "The dtype decides how many bytes each number takes and how many fit in one SIMD register: \
+               16 int8 values, 8 int16, 4 int32 or float32, 2 int64 or float64. \
+               Run the same sum across dtypes: fewer bytes means less to move and more lanes per instruction.",
+        numpy: "np.sum(np.arange(n, dtype=np.int8))",
+        op: Op::Sum,
+        strategy: Strategy::Default,
+        dtype: DType::I8,
+        size: 10_000_000,
+    },
+    Chapter {
+        title: "5 · Memory layout and copies",
+        text: "Rows of a C-ordered matrix are contiguous; columns are not. Walking down columns touches one element per cache line, \
+               and a transposed copy must write against the grain. A view (ravel of a contiguous array) moves nothing; \
+               a copy (flatten) moves every byte. Try sum_axis rows vs. columns, transpose naive vs. tiled, ravel view vs. copy.",
+        numpy: "m.sum(axis=1)    vs.    m.sum(axis=0)",
+        op: Op::SumAxis,
+        strategy: Strategy::Columns,
+        dtype: DType::F32,
+        size: 4_000_000,
+    },
+    Chapter {
+        title: "6 · Measuring",
+        text: "Browsers coarsen their clocks (100 µs, or 5 µs when the page is cross-origin isolated), and the first runs are slow. \
+               Like %timeit, Lanes loops each kernel until one sample lasts at least 100 timer steps, interleaves the variants, \
+               reports the best, the median and the spread, and times a no-op so you can see what the harness itself costs.",
+        numpy: "%timeit np.add(a, b, out=c)",
+        op: Op::Add,
+        strategy: Strategy::Default,
+        dtype: DType::F32,
+        size: 10_000,
+    },
+];

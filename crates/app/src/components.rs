@@ -1,0 +1,6 @@
+//! Stateless leaf components: data and callbacks in, HTML out.
+
+pub mod controls;
+pub mod env_card;
+pub mod intro;
+pub mod results;

@@ -1,0 +1,188 @@
+//! The controls of an experiment: op, strategy, dtype, size, rungs, repeats.
+
+use lanes_harness::protocol::{Rung, format_bytes};
+use lanes_kernels::{DType, Op, Strategy};
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::state::{Action, Config, MIN_SIZE};
+
+#[derive(PartialEq, Properties)]
+pub struct ControlsProps {
+    pub config: Config,
+    pub running: bool,
+    pub progress: (usize, usize),
+    pub on_action: Callback<Action>,
+    pub on_run: Callback<()>,
+    pub on_stop: Callback<()>,
+}
+
+fn select_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+fn input_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+/// Sizes on the slider: 10^(k/4), from 10 up to the largest that fits.
+fn slider_steps(max: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = (4..=40)
+        .map(|k| 10f64.powf(k as f64 / 4.0).round() as usize)
+        .filter(|&n| n <= max)
+        .collect();
+    if v.last() != Some(&max) {
+        v.push(max);
+    }
+    v
+}
+
+#[component]
+pub fn Controls(p: &ControlsProps) -> Html {
+    let c = &p.config;
+    let info = c.op.info();
+    let act = p.on_action.clone();
+    let on_op = {
+        let act = act.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(op) = select_value(&e).parse::<Op>() {
+                act.emit(Action::Op(op));
+            }
+        })
+    };
+    let on_strategy = {
+        let act = act.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(s) = select_value(&e).parse::<Strategy>() {
+                act.emit(Action::Strategy(s));
+            }
+        })
+    };
+    let on_dtype = {
+        let act = act.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(d) = select_value(&e).parse::<DType>() {
+                act.emit(Action::DType(d));
+            }
+        })
+    };
+    let steps = slider_steps(c.max_size());
+    let pos = steps
+        .iter()
+        .position(|&n| n >= c.size)
+        .unwrap_or(steps.len() - 1);
+    let on_size = {
+        let (act, steps) = (act.clone(), steps.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .map(|s| s.value());
+            if let Some(i) = v.and_then(|v| v.parse::<usize>().ok()) {
+                act.emit(Action::Size(steps[i.min(steps.len() - 1)]));
+            }
+        })
+    };
+    let on_repeats = {
+        let act = act.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(r) = input_value(&e).parse::<usize>() {
+                act.emit(Action::Repeats(r));
+            }
+        })
+    };
+    let (bytes_array, bytes_total) = match c.problem() {
+        Ok(p) => (p.inputs()[0].nbytes(), p.total_bytes() + p.temp_bytes()),
+        Err(_) => (0, 0),
+    };
+    let offered = c.offered();
+    let rungs = offered.iter().map(|&r| {
+        let act = act.clone();
+        let on = c.variants.contains(&r);
+        let id = format!("rung-{}", r.name());
+        html! {
+            <label for={id.clone()} class="rung">
+                <input id={id} type="checkbox" checked={on} onchange={move |_| act.emit(Action::Toggle(r))} />
+                <span class="swatch" style={swatch(r)}></span>{ r.name() }
+            </label>
+        }
+    });
+    let run = p.on_run.clone();
+    let stop = p.on_stop.clone();
+    let (done, total) = p.progress;
+    html! {
+        <section class="controls" aria-label="Experiment">
+            <div class="row">
+                <label>{ "Operation" }
+                    <select onchange={on_op} aria-label="Operation">
+                        { for Op::ALL.iter().map(|o| html! {
+                            <option value={o.name()} selected={*o == c.op}>{ o.name() }</option>
+                        }) }
+                    </select>
+                </label>
+                if info.strategies.len() > 1 {
+                    <label>{ "Strategy" }
+                        <select onchange={on_strategy} aria-label="Strategy">
+                            { for info.strategies.iter().map(|s| html! {
+                                <option value={s.name()} selected={*s == c.strategy}>{ s.name() }</option>
+                            }) }
+                        </select>
+                    </label>
+                }
+                <label>{ "dtype" }
+                    <select onchange={on_dtype} aria-label="dtype">
+                        { for info.dtypes.iter().map(|d| html! {
+                            <option value={d.name()} selected={*d == c.dtype}>{ d.numpy_name() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ "Repeats" }
+                    <input type="number" min="1" max="100" value={c.repeats.to_string()} onchange={on_repeats} aria-label="Repeats" />
+                </label>
+            </div>
+            <div class="row size">
+                <label for="size">{ "Size" }</label>
+                <input id="size" type="range" min="0" max={(steps.len() - 1).to_string()} value={pos.to_string()}
+                    oninput={on_size} aria-valuetext={format!("{} elements", c.size)} />
+                <span class="size-text">
+                    { format!("{} elements {} · {} per array · {} in all", group(c.size), c.shape(), format_bytes(bytes_array), format_bytes(bytes_total)) }
+                </span>
+            </div>
+            <fieldset class="row rungs"><legend>{ "Rungs of the ladder" }</legend>{ for rungs }</fieldset>
+            <div class="row actions">
+                <button class="primary" disabled={p.running} onclick={move |_| run.emit(())}>{ "Run" }</button>
+                <button disabled={!p.running} onclick={move |_| stop.emit(())}>{ "Stop" }</button>
+                if p.running {
+                    <progress max={total.max(1).to_string()} value={done.to_string()} aria-label="Samples received"></progress>
+                    <span class="muted">{ format!("{done} of {total} samples") }</span>
+                }
+            </div>
+            <p class="muted">{ format!("Sizes from {MIN_SIZE} to {} elements fit in this tab.", group(c.max_size())) }</p>
+        </section>
+    }
+}
+
+/// `1 000 000`: digits grouped by thousands.
+pub fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push('\u{2009}');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+pub fn swatch(r: Rung) -> String {
+    let c = crate::chart::color(r);
+    format!("background: rgb({}, {}, {})", c.0, c.1, c.2)
+}

@@ -1,0 +1,90 @@
+//! The Lanes playground: one reducer of state, stateless components, and
+//! the measurement worker behind `window.lanes`. No kernel runs here.
+
+// A binary: `pub` marks what modules share, there is no outside to reach.
+#![allow(unreachable_pub)]
+
+mod chapters;
+mod chart;
+mod components;
+mod hooks;
+mod lanes;
+mod state;
+mod url;
+
+use yew::prelude::*;
+
+use crate::components::controls::Controls;
+use crate::components::env_card::EnvCard;
+use crate::components::intro::Intro;
+use crate::components::results::Results;
+use crate::state::{Action, Config, Status};
+
+#[component]
+fn App() -> Html {
+    let state = use_reducer(hooks::initial_state);
+    hooks::use_environment(state.dispatcher());
+    hooks::use_permalink(&state.config);
+    hooks::use_theme(state.dark);
+    let run = hooks::use_run(state.dispatcher(), state.config.clone());
+    let running = state.live.status == Status::Running;
+    let d = state.dispatcher();
+    let on_action = Callback::from(move |a| d.dispatch(a));
+    let on_chapter = {
+        let d = state.dispatcher();
+        Callback::from(move |c| d.dispatch(Action::Chapter(c)))
+    };
+    let on_try = {
+        let (d, chapter) = (state.dispatcher(), state.config.chapter);
+        let run = run.clone();
+        Callback::from(move |()| {
+            d.dispatch(Action::Chapter(chapter));
+            run.emit(Some(Config::for_chapter(chapter)));
+        })
+    };
+    let on_run = {
+        let run = run.clone();
+        Callback::from(move |()| run.emit(None))
+    };
+    let on_stop = {
+        let d = state.dispatcher();
+        Callback::from(move |()| {
+            lanes::stop();
+            d.dispatch(Action::Stop);
+        })
+    };
+    let on_theme = {
+        let (d, dark) = (state.dispatcher(), state.dark);
+        Callback::from(move |_| d.dispatch(Action::Dark(!dark)))
+    };
+    let progress = (state.live.received_samples(), state.live.expected_samples());
+    html! {
+        <>
+            <header class="top">
+                <h1><img src="favicon.svg" alt="" width="28" height="28" />{ " Lanes" }</h1>
+                <button class="theme" onclick={on_theme} aria-label="Toggle dark mode">
+                    { if state.dark { "☀ light" } else { "☾ dark" } }
+                </button>
+            </header>
+            if !state.notes.is_empty() {
+                <div class="notes" role="status">
+                    <p>{ "Some link parameters were not understood and defaults were used:" }</p>
+                    <ul>{ for state.notes.iter().map(|n| html! { <li>{ n }</li> }) }</ul>
+                </div>
+            }
+            <main>
+                <Intro chapter={state.config.chapter} on_chapter={on_chapter} on_try={on_try} running={running} />
+                <div class="workbench">
+                    <Controls config={state.config.clone()} running={running} progress={progress}
+                        on_action={on_action} on_run={on_run} on_stop={on_stop} />
+                    <EnvCard env={state.env.clone()} error={state.env_error.clone()} />
+                </div>
+                <Results live={state.live.clone()} dark={state.dark} />
+            </main>
+        </>
+    }
+}
+
+fn main() {
+    yew::Renderer::<App>::new().render();
+}

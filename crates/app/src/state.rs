@@ -1,0 +1,314 @@
+//! All the page's state in one reducer: what to run, and what came back.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use lanes_harness::protocol::{
+    Environment, Event, Limits, RunInfo, RunRequest, Rung, VariantResult, js_bytes, offered,
+    wasm_bytes,
+};
+use lanes_kernels::{DType, Op, Problem, Shape, Strategy};
+use yew::Reducible;
+
+use crate::chapters::CHAPTERS;
+
+/// What the next run measures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub chapter: usize,
+    pub op: Op,
+    pub strategy: Strategy,
+    pub dtype: DType,
+    /// Elements (2-D ops use the nearest square).
+    pub size: usize,
+    pub variants: Vec<Rung>,
+    pub repeats: usize,
+    pub min_sample_ms: f64,
+}
+
+/// The limits of the single-threaded worker (see crates/worker).
+pub const LIMITS: Limits = Limits {
+    max_bytes: 1 << 30,
+    max_js_bytes: 1 << 30,
+    max_threads: 1,
+    threads: false,
+    js: true,
+};
+
+pub const MIN_SIZE: usize = 10;
+
+impl Config {
+    pub fn for_chapter(chapter: usize) -> Config {
+        let c = &CHAPTERS[chapter];
+        let mut config = Config {
+            chapter,
+            op: c.op,
+            strategy: c.strategy,
+            dtype: c.dtype,
+            size: c.size,
+            variants: Vec::new(),
+            repeats: 7,
+            min_sample_ms: 10.0,
+        };
+        config.variants = config.offered();
+        config
+    }
+
+    pub fn shape(&self) -> Shape {
+        if self.op.info().matrix {
+            let r = ((self.size as f64).sqrt().round() as usize).max(1);
+            Shape::Matrix(r, r)
+        } else {
+            Shape::Vector(self.size)
+        }
+    }
+
+    pub fn problem(&self) -> Result<Problem, String> {
+        Problem::new(self.op, self.strategy, self.dtype, self.shape()).map_err(|e| e.to_string())
+    }
+
+    /// The rungs this problem offers in this worker.
+    pub fn offered(&self) -> Vec<Rung> {
+        self.problem()
+            .map(|p| offered(&p, &LIMITS))
+            .unwrap_or_default()
+    }
+
+    /// The largest size whose arrays (and the JavaScript rungs' copies, for
+    /// the rungs chosen) fit the worker's limits.
+    pub fn max_size(&self) -> usize {
+        let mut lo = MIN_SIZE;
+        let mut hi = 1usize << 31;
+        while lo + 1 < hi {
+            let mid = lo + (hi - lo) / 2;
+            let c = Config {
+                size: mid,
+                ..self.clone()
+            };
+            let fits = c.problem().is_ok_and(|p| {
+                let js: u64 = c
+                    .variants
+                    .iter()
+                    .filter(|r| r.is_js())
+                    .map(|&r| js_bytes(&p, r))
+                    .sum();
+                wasm_bytes(&p) <= LIMITS.max_bytes && js <= LIMITS.max_js_bytes
+            });
+            if fits { lo = mid } else { hi = mid }
+        }
+        lo
+    }
+
+    /// Keeps the op, strategy, dtype and variants consistent after a change.
+    fn settle(mut self) -> Config {
+        let info = self.op.info();
+        if !info.strategies.contains(&self.strategy) {
+            self.strategy = info.strategies[0];
+        }
+        if !info.dtypes.contains(&self.dtype) {
+            self.dtype = info.dtypes[0];
+        }
+        self.size = self.size.clamp(MIN_SIZE, self.max_size());
+        let offered = self.offered();
+        self.variants.retain(|v| offered.contains(v));
+        if self.variants.is_empty() {
+            self.variants = offered;
+        }
+        self
+    }
+
+    pub fn request(&self, seed: u64) -> RunRequest {
+        RunRequest {
+            op: self.op.name().into(),
+            strategy: Some(self.strategy.name().into()),
+            dtype: self.dtype.name().into(),
+            shape: self.shape().dims(),
+            variants: self.variants.iter().map(|v| v.name().to_owned()).collect(),
+            threads: 1,
+            seed,
+            repeats: Some(self.repeats),
+            min_sample_ms: Some(self.min_sample_ms),
+            budget_ms: Some(120_000.0),
+            baseline: None,
+        }
+    }
+}
+
+/// Where a run is.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Status {
+    #[default]
+    Idle,
+    Running,
+    Done,
+    Stopped,
+    Failed(String),
+}
+
+/// What came back from the current (or last) run.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Live {
+    pub id: u32,
+    pub status: Status,
+    pub info: Option<RunInfo>,
+    pub samples: BTreeMap<Rung, Vec<f64>>,
+    pub extra_bytes: BTreeMap<Rung, usize>,
+    pub results: Vec<VariantResult>,
+    pub errors: Vec<(Option<Rung>, String)>,
+    pub noop_ns: Option<f64>,
+    /// Repeats asked for (to show progress).
+    pub repeats: usize,
+}
+
+impl Live {
+    pub fn expected_samples(&self) -> usize {
+        self.info.as_ref().map_or(0, |i| i.variants.len()) * self.repeats
+    }
+    pub fn received_samples(&self) -> usize {
+        self.samples.values().map(Vec::len).sum()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub config: Config,
+    pub env: Option<Environment>,
+    pub env_error: Option<String>,
+    pub live: Live,
+    /// Notes about the URL parameters that were not understood.
+    pub notes: Vec<String>,
+    pub dark: bool,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            config: Config::for_chapter(0),
+            env: None,
+            env_error: None,
+            live: Live::default(),
+            notes: Vec::new(),
+            dark: false,
+        }
+    }
+}
+
+pub enum Action {
+    Chapter(usize),
+    Op(Op),
+    Strategy(Strategy),
+    DType(DType),
+    Size(usize),
+    Toggle(Rung),
+    Repeats(usize),
+    /// A run with this id started.
+    Start(u32),
+    Event(u32, Box<Event>),
+    /// The run with this id ended in an error (or was stopped).
+    Ended(u32, Result<(), String>),
+    Stop,
+    Env(Result<Environment, String>),
+    Dark(bool),
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        match action {
+            Action::Chapter(c) if c < CHAPTERS.len() => s.config = Config::for_chapter(c),
+            Action::Chapter(_) => {}
+            Action::Op(op) => s.config = Config { op, ..s.config }.settle(),
+            Action::Strategy(st) => {
+                s.config = Config {
+                    strategy: st,
+                    ..s.config
+                }
+                .settle()
+            }
+            Action::DType(d) => {
+                s.config = Config {
+                    dtype: d,
+                    ..s.config
+                }
+                .settle()
+            }
+            Action::Size(n) => {
+                s.config = Config {
+                    size: n,
+                    ..s.config
+                }
+                .settle()
+            }
+            Action::Repeats(r) => s.config.repeats = r.clamp(1, 100),
+            Action::Toggle(v) => {
+                if let Some(i) = s.config.variants.iter().position(|x| *x == v) {
+                    if s.config.variants.len() > 1 {
+                        s.config.variants.remove(i);
+                    }
+                } else if s.config.offered().contains(&v) {
+                    s.config.variants.push(v);
+                    let order = s.config.offered();
+                    s.config
+                        .variants
+                        .sort_by_key(|x| order.iter().position(|o| o == x));
+                    // A JavaScript rung adds its own copies: stay within what fits.
+                    s.config.size = s.config.size.min(s.config.max_size());
+                }
+            }
+            Action::Start(id) => {
+                s.live = Live {
+                    id,
+                    status: Status::Running,
+                    repeats: s.config.repeats,
+                    ..Live::default()
+                };
+            }
+            Action::Event(id, e) if id == s.live.id => fold(&mut s.live, *e),
+            Action::Event(..) => {}
+            Action::Ended(id, r) if id == s.live.id && s.live.status == Status::Running => {
+                s.live.status = match r {
+                    Ok(()) => Status::Done,
+                    Err(m) if m == "stopped" => Status::Stopped,
+                    Err(m) => Status::Failed(m),
+                };
+            }
+            Action::Ended(..) => {}
+            Action::Stop => {
+                if s.live.status == Status::Running {
+                    s.live.status = Status::Stopped;
+                }
+            }
+            Action::Env(Ok(env)) => s.env = Some(env),
+            Action::Env(Err(m)) => s.env_error = Some(m),
+            Action::Dark(d) => s.dark = d,
+        }
+        Rc::new(s)
+    }
+}
+
+/// Folds one event of the worker into the live results.
+fn fold(live: &mut Live, e: Event) {
+    match e {
+        Event::Started { info } => live.info = Some(info),
+        Event::Sample {
+            variant,
+            ns,
+            extra_bytes,
+            ..
+        } => {
+            live.samples.entry(variant).or_default().push(ns);
+            let x = live.extra_bytes.entry(variant).or_default();
+            *x = (*x).max(extra_bytes);
+        }
+        Event::VariantDone { result } => live.results.push(result),
+        Event::Error { variant, message } => live.errors.push((variant, message)),
+        Event::RunDone { summary } => {
+            live.noop_ns = Some(summary.noop_ns_per_loop);
+            live.results = summary.results;
+            live.status = Status::Done;
+        }
+        Event::Ready { .. } | Event::Verified { .. } => {}
+    }
+}

@@ -1,0 +1,201 @@
+//! The permalink: every control in the query string, and back. Parameters
+//! are untrusted: a bad value falls back to the chapter's default and leaves
+//! a note that the page shows (as text).
+
+use lanes_harness::protocol::Rung;
+use lanes_kernels::{DType, Op, Strategy};
+
+use crate::chapters::CHAPTERS;
+use crate::state::{Config, MIN_SIZE};
+
+/// Longest parameter value echoed back in a note.
+const ECHO: usize = 40;
+
+fn shown(v: &str) -> String {
+    let mut s: String = v.chars().take(ECHO).collect();
+    if v.chars().count() > ECHO {
+        s.push('…');
+    }
+    s
+}
+
+/// Reads a config from `?key=value&...` pairs.
+pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut notes = Vec::new();
+    let chapter = match get("chapter") {
+        None => 0,
+        Some(v) => match v.parse::<usize>() {
+            Ok(c) if (1..=CHAPTERS.len()).contains(&c) => c - 1,
+            _ => {
+                notes.push(format!(
+                    "chapter {:?} is not 1 to {}: showing chapter 1",
+                    shown(v),
+                    CHAPTERS.len()
+                ));
+                0
+            }
+        },
+    };
+    let mut c = Config::for_chapter(chapter);
+    if let Some(v) = get("op") {
+        match v.parse::<Op>() {
+            Ok(op) => c.op = op,
+            Err(_) => notes.push(format!("unknown op {:?}: using {}", shown(v), c.op.name())),
+        }
+    }
+    let info = c.op.info();
+    match get("strategy").map(|v| (v, v.parse::<Strategy>())) {
+        Some((_, Ok(s))) if info.strategies.contains(&s) => c.strategy = s,
+        Some((v, _)) => {
+            if !info.strategies.contains(&c.strategy) {
+                c.strategy = info.strategies[0];
+            }
+            notes.push(format!(
+                "{} has no strategy {:?}: using {}",
+                info.name,
+                shown(v),
+                c.strategy.name()
+            ));
+        }
+        None if !info.strategies.contains(&c.strategy) => c.strategy = info.strategies[0],
+        None => {}
+    }
+    match get("dtype").map(|v| (v, v.parse::<DType>())) {
+        Some((_, Ok(d))) if info.dtypes.contains(&d) => c.dtype = d,
+        Some((v, _)) => {
+            if !info.dtypes.contains(&c.dtype) {
+                c.dtype = info.dtypes[0];
+            }
+            notes.push(format!(
+                "{} does not take dtype {:?}: using {}",
+                info.name,
+                shown(v),
+                c.dtype
+            ));
+        }
+        None if !info.dtypes.contains(&c.dtype) => c.dtype = info.dtypes[0],
+        None => {}
+    }
+    if let Some(v) = get("size") {
+        let max = c.max_size();
+        match v.replace('_', "").parse::<f64>() {
+            Ok(n) if n.is_finite() && n >= MIN_SIZE as f64 && n <= max as f64 => {
+                c.size = n as usize
+            }
+            Ok(n) if n.is_finite() && n > max as f64 => {
+                notes.push(format!(
+                    "size {} does not fit in this tab: using the largest that does, {max}",
+                    shown(v)
+                ));
+                c.size = max;
+            }
+            _ => notes.push(format!(
+                "size {:?} is not a number from {MIN_SIZE} to {max}: using {}",
+                shown(v),
+                c.size
+            )),
+        }
+    }
+    c.size = c.size.clamp(MIN_SIZE, c.max_size());
+    let offered = c.offered();
+    c.variants = offered.clone();
+    if let Some(v) = get("variants") {
+        let mut picked = Vec::new();
+        for name in v.split(',').filter(|s| !s.is_empty()) {
+            match name.parse::<Rung>() {
+                Ok(r) if offered.contains(&r) => {
+                    if !picked.contains(&r) {
+                        picked.push(r)
+                    }
+                }
+                _ => notes.push(format!(
+                    "variant {:?} is not offered here: left out",
+                    shown(name)
+                )),
+            }
+        }
+        if !picked.is_empty() {
+            picked.sort_by_key(|x| offered.iter().position(|o| o == x));
+            c.variants = picked;
+        }
+    }
+    if let Some(v) = get("repeats") {
+        match v.parse::<usize>() {
+            Ok(r) if (1..=100).contains(&r) => c.repeats = r,
+            _ => notes.push(format!(
+                "repeats {:?} is not 1 to 100: using {}",
+                shown(v),
+                c.repeats
+            )),
+        }
+    }
+    (c, notes)
+}
+
+/// The query string of a config.
+pub fn query(c: &Config) -> String {
+    let variants: Vec<&str> = c.variants.iter().map(|v| v.name()).collect();
+    format!(
+        "?chapter={}&op={}&strategy={}&dtype={}&size={}&variants={}&repeats={}",
+        c.chapter + 1,
+        c.op.name(),
+        c.strategy.name(),
+        c.dtype.name(),
+        c.size,
+        variants.join(","),
+        c.repeats
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(q: &str) -> Vec<(String, String)> {
+        q.trim_start_matches('?')
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_permalink_round_trips() {
+        let (mut c, notes) = parse(&pairs(
+            "?chapter=3&op=dot&dtype=i16&size=5000&variants=js-typed,simd&repeats=9",
+        ));
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(
+            (c.op, c.dtype, c.size, c.repeats),
+            (Op::Dot, DType::I16, 5000, 9)
+        );
+        c.chapter = 2;
+        let (back, notes) = parse(&pairs(&query(&c)));
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn bad_values_fall_back_with_a_note() {
+        let (c, notes) = parse(&pairs(
+            "?op=<script>alert(1)</script>&dtype=f7&size=-3&variants=simd,nope&repeats=0",
+        ));
+        assert_eq!(c.op, Op::Add);
+        assert_eq!(c.dtype, DType::F32);
+        assert_eq!(notes.len(), 5, "{notes:?}");
+        assert!(
+            notes[0].contains("<script>"),
+            "the bad value is echoed, as text"
+        );
+        let (c, notes) = parse(&pairs("?size=1e12"));
+        assert_eq!(c.size, c.max_size());
+        assert!(notes[0].contains("does not fit"), "{notes:?}");
+    }
+}

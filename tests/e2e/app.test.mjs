@@ -1,0 +1,113 @@
+// End to end: the playground in Chromium, on the built site served with
+// cross-origin isolation (LANES_URL). Screenshots go to SCREENSHOTS (if set).
+
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { launch, open } from './browser.mjs';
+
+const URL = process.env.LANES_URL;
+const SHOTS = process.env.SCREENSHOTS;
+let browser;
+
+before(async () => {
+  assert.ok(URL, 'LANES_URL names the served site');
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function page(query = '') {
+  const p = await open(browser.context, URL + query);
+  // Long tasks on the UI thread, from the start.
+  await p.page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((l) => window.__longTasks.push(...l.getEntries().map((e) => e.duration)))
+      .observe({ type: 'longtask', buffered: true });
+  });
+  await p.page.waitForSelector('.env dl');
+  return p;
+}
+
+async function runAndWait(p) {
+  await p.getByRole('button', { name: 'Run', exact: true }).click();
+  await p.waitForSelector('.results h2 .muted:text-is("done")', { timeout: 120_000 });
+}
+
+test('a chapter runs and shows its chart and %timeit lines', async () => {
+  const { page: p, errors } = await page('?chapter=1&size=100000&repeats=3');
+  await p.evaluate(() => (window.__longTasks = []));
+  await runAndWait(p);
+  const rows = await p.locator('.results tbody tr').count();
+  assert.equal(rows, 5, 'js-array, js-typed, scalar, auto, simd');
+  const lines = await p.locator('.results td.timeit code').allTextContents();
+  for (const l of lines) assert.match(l, /^\d+ loops?, best of 3: [\d.]+ (ns|µs|ms|s) per loop$/);
+  const dots = await p.locator('.chart svg circle').count();
+  assert.equal(dots, 5 * 3, 'one dot per sample');
+  const speedups = await p.locator('.results tbody td:nth-child(4)').allTextContents();
+  assert.ok(speedups.every((s) => /×/.test(s)), speedups.join(' | '));
+  const longest = Math.max(0, ...(await p.evaluate(() => window.__longTasks)));
+  assert.ok(longest < 50, `longest main-thread task during the run: ${longest} ms`);
+  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, 'chapter1-light.png'), fullPage: true });
+  await p.getByRole('button', { name: /dark/ }).click();
+  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, 'chapter1-dark.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('a permalink restores the controls, and bad parameters leave a note', async () => {
+  const { page: p, errors } = await page('?op=sum&dtype=i8&size=5000&variants=scalar,simd&repeats=3');
+  assert.equal(await p.getByRole('combobox', { name: 'Operation' }).inputValue(), 'sum');
+  assert.equal(await p.getByRole('combobox', { name: 'dtype' }).inputValue(), 'i8');
+  assert.equal(await p.getByRole('spinbutton', { name: 'Repeats' }).inputValue(), '3');
+  assert.ok(p.url().includes('variants=scalar,simd'), p.url());
+  await runAndWait(p);
+  assert.equal(await p.locator('.results tbody tr').count(), 2);
+
+  const bad = await page('?op=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&size=abc');
+  const note = await bad.page.locator('.notes').textContent();
+  assert.ok(note.includes('<img src=x onerror=alert(1)>'), 'the bad value is shown as text');
+  assert.equal(await bad.page.locator('.notes img').count(), 0, 'and never as HTML');
+  assert.equal(await bad.page.getByRole('combobox', { name: 'Operation' }).inputValue(), 'add');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(bad.errors, []);
+});
+
+test('Stop ends a long run, keeps what arrived, and the page keeps working', async () => {
+  const { page: p, errors } = await page('?op=exp&dtype=f64&size=3000000&variants=js-array,scalar,simd&repeats=20');
+  await p.getByRole('button', { name: 'Run', exact: true }).click();
+  await p.waitForSelector('.chart svg circle', { timeout: 60_000 });
+  await p.getByRole('button', { name: 'Stop' }).click();
+  await p.waitForSelector('.results h2 .muted:text-matches("stopped")');
+  assert.ok((await p.locator('.chart svg circle').count()) >= 1, 'samples received stay on screen');
+  // The same page runs again.
+  await p.getByRole('combobox', { name: 'Operation' }).selectOption('sum');
+  await p.getByRole('spinbutton', { name: 'Repeats' }).fill('3');
+  await p.getByRole('spinbutton', { name: 'Repeats' }).press('Tab');
+  await runAndWait(p);
+  assert.equal(await p.locator('.chart svg circle').count(), 3 * 3);
+  assert.deepEqual(errors, []);
+});
+
+test('every chapter runs its ready experiment', async () => {
+  const { page: p, errors } = await page();
+  const tabs = p.getByRole('tab');
+  assert.equal(await tabs.count(), 6);
+  for (let i = 0; i < 6; i++) {
+    await tabs.nth(i).click();
+    await p.getByRole('button', { name: 'Run this experiment' }).click();
+    await p.waitForSelector('.results h2 .muted:text-is("done")', { timeout: 180_000 });
+    const lines = await p.locator('.results td.timeit code').allTextContents();
+    assert.ok(lines.length >= 2, `chapter ${i + 1}: ${lines}`);
+    for (const l of lines) assert.match(l, /best of 7/, `chapter ${i + 1}`);
+    if (SHOTS) {
+      for (const mode of ['light', 'dark']) {
+        const dark = await p.evaluate(() => document.documentElement.classList.contains('dark'));
+        if (dark !== (mode === 'dark')) await p.getByRole('button', { name: 'Toggle dark mode' }).click();
+        await p.screenshot({ path: path.join(SHOTS, `chapter${i + 1}-${mode}.png`), fullPage: true });
+      }
+    }
+  }
+  assert.deepEqual(errors, []);
+});
