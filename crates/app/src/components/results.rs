@@ -101,7 +101,7 @@ pub fn Results(p: &ResultsProps) -> Html {
                 <td>{ median }</td>
                 <td>{ speed }</td>
                 <td>{ rate_s }</td>
-                <td>{ format_bytes(extra as u64) }</td>
+                <td>{ if r.is_js() { "JS heap, not counted".to_owned() } else { format_bytes(extra as u64) } }</td>
                 <td class="muted">{ flags }</td>
             </tr>
         }
