@@ -2,6 +2,7 @@
 // cross-origin isolation (LANES_URL). Screenshots go to SCREENSHOTS (if set).
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { launch, open } from './browser.mjs';
@@ -48,6 +49,20 @@ test('a chapter runs and shows its chart and %timeit lines', async () => {
   assert.equal(dots, 5 * 3, 'one dot per sample');
   const speedups = await p.locator('.results tbody td:nth-child(4)').allTextContents();
   assert.ok(speedups.every((s) => /×/.test(s)), speedups.join(' | '));
+  // Export: valid JSON in the bench schema, a CSV row per sample, the chart as SVG.
+  const saved = async (name) => {
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name }).click()]);
+    return fs.readFileSync(await download.path(), 'utf8');
+  };
+  const exported = JSON.parse(await saved('Export JSON'));
+  assert.equal(exported.schema, 'lanes-bench/1');
+  assert.equal(exported.records.length, 5);
+  assert.equal(exported.env.cross_origin_isolated, true);
+  for (const r of exported.records) assert.equal(r.samples_ns.length, 3);
+  const csv = (await saved('Export CSV')).trim().split('\n');
+  assert.equal(csv[0], 'op,strategy,dtype,shape,variant,round,ns_per_loop');
+  assert.equal(csv.length, 1 + 5 * 3);
+  assert.match(await saved('Chart as SVG'), /^<svg[^>]*>/);
   const longest = Math.max(0, ...(await p.evaluate(() => window.__longTasks)));
   assert.ok(longest < 50, `longest main-thread task during the run: ${longest} ms`);
   if (SHOTS) await p.screenshot({ path: path.join(SHOTS, 'chapter1-light.png'), fullPage: true });

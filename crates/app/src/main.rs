@@ -7,13 +7,16 @@
 mod chapters;
 mod chart;
 mod components;
+mod export;
 mod hooks;
 mod lanes;
+mod source;
 mod state;
 mod url;
 
 use yew::prelude::*;
 
+use crate::components::code::CodePanel;
 use crate::components::controls::Controls;
 use crate::components::env_card::EnvCard;
 use crate::components::intro::Intro;
@@ -57,6 +60,44 @@ fn App() -> Html {
         let (d, dark) = (state.dispatcher(), state.dark);
         Callback::from(move |_| d.dispatch(Action::Dark(!dark)))
     };
+    let on_export = {
+        let state = state.clone();
+        Callback::from(move |kind: &'static str| {
+            let live = &state.live;
+            let stem = live.info.as_ref().map_or("lanes".to_owned(), |i| {
+                format!(
+                    "lanes-{}-{}-{}",
+                    i.op,
+                    i.dtype,
+                    i.shape
+                        .iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join("x")
+                )
+            });
+            let (content, mime) = match kind {
+                "json" => (export::json(live, state.env.as_ref()), "application/json"),
+                "csv" => (export::csv(live), "text/csv"),
+                _ => (
+                    chart::time_chart(
+                        live,
+                        &live
+                            .info
+                            .as_ref()
+                            .map(|i| i.variants.clone())
+                            .unwrap_or_default(),
+                        state.dark,
+                    )
+                    .ok(),
+                    "image/svg+xml",
+                ),
+            };
+            if let Some(c) = content {
+                let _ = export::download(&format!("{stem}.{kind}"), mime, &c);
+            }
+        })
+    };
     let progress = (state.live.received_samples(), state.live.expected_samples());
     html! {
         <>
@@ -79,7 +120,8 @@ fn App() -> Html {
                         on_action={on_action} on_run={on_run} on_stop={on_stop} />
                     <EnvCard env={state.env.clone()} error={state.env_error.clone()} />
                 </div>
-                <Results live={state.live.clone()} dark={state.dark} />
+                <Results live={state.live.clone()} dark={state.dark} on_export={on_export} />
+                <CodePanel op={state.config.op} strategy={state.config.strategy} />
             </main>
         </>
     }

@@ -125,6 +125,14 @@ macro_rules! rung {
     };
 }
 
+/// Columns of a 2-D problem (1 for a vector).
+fn cols(p: &Problem) -> usize {
+    match p.shape {
+        crate::Shape::Matrix(_, c) => c,
+        crate::Shape::Vector(_) => 1,
+    }
+}
+
 fn typed<'a, T: Tagged>(s: &Slice<'a>) -> &'a [T] {
     // `check` compared every dtype with the problem's.
     T::unwrap(*s).expect("dtype checked")
@@ -153,10 +161,7 @@ fn run_float<T: Float + Tagged>(
         }
         Op::Matmul => {
             let b = typed::<T>(&inputs[1]);
-            let cols = match p.shape {
-                crate::Shape::Matrix(_, c) => c,
-                crate::Shape::Vector(_) => 1,
-            };
+            let cols = cols(p);
             let o = typed_mut::<T>(&mut out);
             match (p.strategy, variant) {
                 (Strategy::Ijk, Variant::Scalar) => scalar::matmul_ijk(a, b, cols, o),
@@ -184,10 +189,7 @@ where
 {
     let a = typed::<T>(&inputs[0]);
     let b = || typed::<T>(&inputs[1]);
-    let cols = match p.shape {
-        crate::Shape::Matrix(_, c) => c,
-        crate::Shape::Vector(_) => 1,
-    };
+    let cols = cols(p);
     match p.op {
         Op::Add => rung!(variant, threads, add(a, b(), typed_mut::<T>(&mut out))),
         Op::Multiply => rung!(variant, threads, multiply(a, b(), typed_mut::<T>(&mut out))),

@@ -163,6 +163,18 @@ pub trait Element:
         self < other || (other.is_nan() && !self.is_nan())
     }
 
+    /// NumPy's sort order as an `Ordering` (NaNs equal to each other).
+    #[inline(always)]
+    fn sort_cmp(self, other: Self) -> core::cmp::Ordering {
+        if self.sort_lt(other) {
+            core::cmp::Ordering::Less
+        } else if other.sort_lt(self) {
+            core::cmp::Ordering::Greater
+        } else {
+            core::cmp::Ordering::Equal
+        }
+    }
+
     /// An optimization barrier for one value. The `scalar` rung passes every
     /// result through it so that no compiler can vectorize that loop (on x86-64
     /// SSE2 is always on, so this is the only way to keep a loop scalar there).

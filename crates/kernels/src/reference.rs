@@ -261,15 +261,7 @@ where
         Op::Sort => {
             // The standard library's stable merge sort with NumPy's order.
             let mut v = a.to_vec();
-            v.sort_by(|x, y| {
-                if x.sort_lt(*y) {
-                    core::cmp::Ordering::Less
-                } else if y.sort_lt(*x) {
-                    core::cmp::Ordering::Greater
-                } else {
-                    core::cmp::Ordering::Equal
-                }
-            });
+            v.sort_by(|x, y| x.sort_cmp(*y));
             exact(v)
         }
         Op::Convolve => {

@@ -13,6 +13,8 @@ use crate::state::{Live, Status};
 pub struct ResultsProps {
     pub live: Live,
     pub dark: bool,
+    /// Export: "json", "csv" or "svg".
+    pub on_export: Callback<&'static str>,
 }
 
 fn rate(unit: &str, gb: f64, gelem: f64, gflop: f64) -> String {
@@ -128,6 +130,14 @@ pub fn Results(p: &ResultsProps) -> Html {
             <h2>{ format!("{} · {} {} {:?}", info.numpy, info.op, info.dtype, info.shape) } { " " }{ status }</h2>
             { for errors }
             <figure class="chart" aria-label="Time per loop of every sample, per rung">{ svg }</figure>
+            if live.status != Status::Running && !live.samples.is_empty() {
+                <div class="exports" role="group" aria-label="Export">
+                    { for [("json", "Export JSON"), ("csv", "Export CSV"), ("svg", "Chart as SVG")].into_iter().map(|(k, label)| {
+                        let on = p.on_export.clone();
+                        html! { <button onclick={move |_| on.emit(k)}>{ label }</button> }
+                    }) }
+                </div>
+            }
             <table>
                 <thead><tr>
                     <th scope="col">{ "rung" }</th><th scope="col">{ "%timeit" }</th><th scope="col">{ "median ± MAD" }</th>
