@@ -109,7 +109,7 @@ pub fn autorange_steps() -> impl Iterator<Item = u64> {
 /// Checks a calibration once more: code that was still warming up (a wasm
 /// baseline tier, a cold JIT) makes autorange stop too early, and the real
 /// samples then fall short of the target. Re-times once and, if the call
-/// now lasts under half the target, scales the loop count up to the next
+/// now falls short of the target, scales the loop count up to the next
 /// autorange step that reaches it.
 pub fn confirm(
     clock: &dyn Clock,
@@ -122,7 +122,7 @@ pub fn confirm(
         return cal;
     }
     let (ns, _) = time(clock, subject, cal.loops);
-    if ns <= 0.0 || ns >= 0.5 * target_ns {
+    if ns <= 0.0 || ns >= target_ns {
         return cal;
     }
     let want = cal.loops as f64 * target_ns / ns;
