@@ -126,3 +126,28 @@ test('every chapter runs its ready experiment', async () => {
   }
   assert.deepEqual(errors, []);
 });
+
+test('sweeps over sizes and dtypes chart and tabulate every point; Stop ends a sweep', async () => {
+  const { page: p, errors } = await page('?op=sum&dtype=f32&variants=scalar,simd&repeats=3');
+  await p.getByRole('button', { name: 'Sweep sizes' }).click();
+  await p.waitForSelector('.sweep h2 .muted:text-is("done")', { timeout: 180_000 });
+  const sizes = await p.locator('.sweep tbody tr').count();
+  assert.ok(sizes >= 10, `${sizes} sizes`);
+  assert.ok((await p.locator('.sweep svg polyline').count()) >= 2, 'a line per rung');
+  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, 'sweep-sizes.png'), fullPage: true });
+  await p.getByRole('button', { name: 'Compare dtypes' }).click();
+  await p.waitForSelector('.sweep h2 .muted:text-is("done")', { timeout: 180_000 });
+  assert.equal(await p.locator('.sweep tbody tr').count(), 6, 'every dtype sum takes');
+  const cells = await p.locator('.sweep tbody tr th').allTextContents();
+  assert.deepEqual(cells, ['int8', 'int16', 'int32', 'int64', 'float32', 'float64']);
+  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, 'sweep-dtypes.png'), fullPage: true });
+
+  await p.getByRole('checkbox', { name: 'js-array' }).check();
+  await p.getByRole('button', { name: 'Sweep sizes' }).click();
+  await p.waitForSelector('.sweep tbody tr', { timeout: 60_000 });
+  await p.getByRole('button', { name: 'Stop' }).click();
+  await p.waitForSelector('.sweep h2 .muted:text-matches("stopped after")');
+  // A consistent state: Run works again.
+  await runAndWait(p);
+  assert.deepEqual(errors, []);
+});

@@ -129,3 +129,179 @@ pub fn time_chart(live: &Live, order: &[Rung], dark: bool) -> Result<String, Str
     }
     Ok(svg)
 }
+
+fn palette(dark: bool) -> (RGBColor, RGBColor) {
+    if dark {
+        (RGBColor(225, 228, 235), RGBColor(70, 74, 84))
+    } else {
+        (RGBColor(40, 44, 52), RGBColor(220, 222, 228))
+    }
+}
+
+/// The rate of a result in the op's natural unit, and the unit's label.
+pub fn rate(unit: lanes_kernels::Unit, r: &lanes_harness::protocol::VariantResult) -> f64 {
+    match unit {
+        lanes_kernels::Unit::Bytes => r.gb_per_s,
+        lanes_kernels::Unit::Elements => r.gelem_per_s,
+        lanes_kernels::Unit::Flops => r.gflop_per_s,
+    }
+}
+
+pub fn unit_label(unit: lanes_kernels::Unit) -> &'static str {
+    match unit {
+        lanes_kernels::Unit::Bytes => "GB/s",
+        lanes_kernels::Unit::Elements => "Gelem/s",
+        lanes_kernels::Unit::Flops => "GFLOP/s",
+    }
+}
+
+/// Throughput against size (log-log), a line per rung.
+pub fn sweep_chart(
+    points: &[crate::state::Point],
+    order: &[Rung],
+    unit: lanes_kernels::Unit,
+    dark: bool,
+) -> Result<String, String> {
+    let xs: Vec<f64> = points.iter().map(|p| p.size as f64).collect();
+    let ys: Vec<f64> = points
+        .iter()
+        .flat_map(|p| p.results.iter().map(|r| rate(unit, r)))
+        .filter(|y| *y > 0.0)
+        .collect();
+    if xs.len() < 2 || ys.is_empty() {
+        return Ok(String::new());
+    }
+    let (fg, grid) = palette(dark);
+    let (xlo, xhi) = (xs[0] / 1.5, xs[xs.len() - 1] * 1.5);
+    let ylo = ys.iter().copied().fold(f64::INFINITY, f64::min) / 1.5;
+    let yhi = ys.iter().copied().fold(0.0, f64::max) * 1.5;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 380)).into_drawing_area();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(42)
+            .y_label_area_size(64)
+            .build_cartesian_2d(log_axis(xlo, xhi), log_axis(ylo, yhi))
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .bold_line_style(grid)
+            .light_line_style(grid.mix(0.4))
+            .axis_style(fg)
+            .label_style(("sans-serif", 14).into_font().color(&fg))
+            .axis_desc_style(("sans-serif", 14).into_font().color(&fg))
+            .x_desc("elements per array (log scale)")
+            .y_desc(format!("{} at best time (log scale)", unit_label(unit)))
+            .x_label_formatter(&|v| crate::components::controls::group(*v as usize))
+            .y_label_formatter(&|v| format!("{v}"))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for r in order {
+            let c = color(*r);
+            let line: Vec<(f64, f64)> = points
+                .iter()
+                .filter_map(|p| {
+                    p.results
+                        .iter()
+                        .find(|x| x.variant == *r)
+                        .map(|x| (p.size as f64, rate(unit, x)))
+                })
+                .filter(|(_, y)| *y > 0.0)
+                .collect();
+            chart
+                .draw_series(LineSeries::new(line.clone(), c.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(r.name())
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
+                });
+            chart
+                .draw_series(line.iter().map(|&p| Circle::new(p, 4, c.filled())))
+                .map_err(|e| e.to_string())?;
+        }
+        chart
+            .configure_series_labels()
+            .label_font(("sans-serif", 13).into_font().color(&fg))
+            .border_style(grid)
+            .background_style(if dark { RGBColor(27, 32, 41) } else { WHITE })
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}
+
+/// Time per loop for each dtype (bars per rung, log scale).
+pub fn dtype_chart(
+    points: &[crate::state::Point],
+    order: &[Rung],
+    dark: bool,
+) -> Result<String, String> {
+    let ts: Vec<f64> = points
+        .iter()
+        .flat_map(|p| p.results.iter().map(|r| r.min_ns))
+        .filter(|t| *t > 0.0)
+        .collect();
+    if ts.is_empty() {
+        return Ok(String::new());
+    }
+    let (fg, grid) = palette(dark);
+    let n = points.len();
+    let lo = ts.iter().copied().fold(f64::INFINITY, f64::min) / 2.0;
+    let hi = ts.iter().copied().fold(0.0, f64::max) * 1.5;
+    let names: Vec<String> = points
+        .iter()
+        .map(|p| p.dtype.numpy_name().to_owned())
+        .collect();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(42)
+            .y_label_area_size(72)
+            .build_cartesian_2d((0..n).into_segmented(), log_axis(lo, hi))
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .bold_line_style(grid)
+            .light_line_style(grid.mix(0.4))
+            .axis_style(fg)
+            .label_style(("sans-serif", 14).into_font().color(&fg))
+            .axis_desc_style(("sans-serif", 14).into_font().color(&fg))
+            .y_desc("best time per loop (log scale)")
+            .y_label_formatter(&|v| format_time(*v))
+            .x_label_formatter(&|s| match s {
+                SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let k = order.len().max(1) as f64;
+        let area = chart.plotting_area();
+        for (i, p) in points.iter().enumerate() {
+            for (j, r) in order.iter().enumerate() {
+                let Some(x) = p.results.iter().find(|x| x.variant == *r) else {
+                    continue;
+                };
+                // Bars side by side inside the dtype's segment, in pixels.
+                let (x0, _) = area.map_coordinate(&(SegmentValue::Exact(i), hi));
+                let (x1, _) = area.map_coordinate(&(SegmentValue::Exact(i + 1), hi));
+                let w = (x1 - x0) as f64 * 0.8 / k;
+                let left = x0 as f64 + (x1 - x0) as f64 * 0.1 + w * j as f64;
+                let (_, y_top) = area.map_coordinate(&(SegmentValue::Exact(i), x.min_ns));
+                let (_, y_bot) = area.map_coordinate(&(SegmentValue::Exact(i), lo));
+                let rect = Rectangle::new(
+                    [(left as i32, y_top), ((left + w - 2.0) as i32, y_bot)],
+                    color(*r).filled(),
+                );
+                root.draw(&rect).map_err(|e| e.to_string())?;
+            }
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}

@@ -5,3 +5,4 @@ pub mod controls;
 pub mod env_card;
 pub mod intro;
 pub mod results;
+pub mod sweep;

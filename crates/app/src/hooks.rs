@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::lanes;
-use crate::state::{Action, Config, State};
+use crate::state::{Action, Config, Point, State, SweepKind};
 use crate::url;
 
 fn window() -> Option<web_sys::Window> {
@@ -78,26 +78,87 @@ pub fn use_theme(dark: bool) {
     });
 }
 
-/// A callback that starts a run (of `config`, or of the given one) in the
-/// worker and folds its events into the state as they arrive.
+/// What starts and stops runs.
+#[derive(Clone)]
+pub struct Runner {
+    /// Runs `config` (or the given one) and folds its events into the state.
+    pub run: Callback<Option<Config>>,
+    /// Runs a sweep over sizes or dtypes, one request after the other.
+    pub sweep: Callback<SweepKind>,
+    /// Stops whatever runs: the worker is terminated and respawned.
+    pub stop: Callback<()>,
+}
+
+/// The runner of the page. Every run and sweep gets a fresh id, so events
+/// of a stopped one can never land in a newer one; Stop also bumps a
+/// generation that a sweep checks between its points.
 #[hook]
-pub fn use_run(d: UseReducerDispatcher<State>, config: Config) -> Callback<Option<Config>> {
-    let next = use_mut_ref(|| Rc::new(Cell::new(1u32)));
-    let next = next.borrow().clone();
-    Callback::from(move |given: Option<Config>| {
-        let config = given.unwrap_or_else(|| config.clone());
-        let id = next.get();
-        next.set(id + 1);
-        d.dispatch(Action::Start(id));
-        let d = d.clone();
-        let request = config.request(u64::from(id));
-        wasm_bindgen_futures::spawn_local(async move {
-            let on_event = {
-                let d = d.clone();
-                move |e| d.dispatch(Action::Event(id, Box::new(e)))
-            };
-            let r = lanes::run(&request, on_event).await.map(|_| ());
-            d.dispatch(Action::Ended(id, r));
-        });
-    })
+pub fn use_runner(d: UseReducerDispatcher<State>, config: Config) -> Runner {
+    let ids = use_mut_ref(|| Rc::new(Cell::new(1u32)));
+    let ids = ids.borrow().clone();
+    let generation = use_mut_ref(|| Rc::new(Cell::new(0u32)));
+    let generation = generation.borrow().clone();
+    let next = {
+        let ids = ids.clone();
+        move || {
+            let id = ids.get();
+            ids.set(id + 1);
+            id
+        }
+    };
+    let run = {
+        let (d, config, next) = (d.clone(), config.clone(), next.clone());
+        Callback::from(move |given: Option<Config>| {
+            let config = given.unwrap_or_else(|| config.clone());
+            let id = next();
+            d.dispatch(Action::Start(id));
+            let d = d.clone();
+            let request = config.request(u64::from(id));
+            wasm_bindgen_futures::spawn_local(async move {
+                let on_event = {
+                    let d = d.clone();
+                    move |e| d.dispatch(Action::Event(id, Box::new(e)))
+                };
+                let r = lanes::run(&request, on_event).await.map(|_| ());
+                d.dispatch(Action::Ended(id, r));
+            });
+        })
+    };
+    let sweep = {
+        let (d, config, generation) = (d.clone(), config.clone(), generation.clone());
+        Callback::from(move |kind: SweepKind| {
+            let id = next();
+            let plan = config.sweep(kind);
+            d.dispatch(Action::SweepStart(id, kind, plan.len()));
+            let (d, generation) = (d.clone(), generation.clone());
+            let started = generation.get();
+            wasm_bindgen_futures::spawn_local(async move {
+                for c in plan {
+                    if generation.get() != started {
+                        return d.dispatch(Action::SweepEnded(id, Err("stopped".into())));
+                    }
+                    let bytes = c.problem().map_or(0, |p| p.inputs()[0].nbytes());
+                    match lanes::run(&c.request(u64::from(id)), |_| {}).await {
+                        Ok(summary) => d.dispatch(Action::SweepPoint(
+                            id,
+                            Box::new(Point {
+                                size: c.size,
+                                dtype: c.dtype,
+                                bytes_per_array: bytes,
+                                results: summary.results,
+                            }),
+                        )),
+                        Err(m) => return d.dispatch(Action::SweepEnded(id, Err(m))),
+                    }
+                }
+                d.dispatch(Action::SweepEnded(id, Ok(())));
+            });
+        })
+    };
+    let stop = Callback::from(move |()| {
+        generation.set(generation.get() + 1);
+        lanes::stop();
+        d.dispatch(Action::Stop);
+    });
+    Runner { run, sweep, stop }
 }

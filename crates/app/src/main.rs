@@ -21,6 +21,7 @@ use crate::components::controls::Controls;
 use crate::components::env_card::EnvCard;
 use crate::components::intro::Intro;
 use crate::components::results::Results;
+use crate::components::sweep::SweepPanel;
 use crate::state::{Action, Config, Status};
 
 #[component]
@@ -29,8 +30,13 @@ fn App() -> Html {
     hooks::use_environment(state.dispatcher());
     hooks::use_permalink(&state.config);
     hooks::use_theme(state.dark);
-    let run = hooks::use_run(state.dispatcher(), state.config.clone());
-    let running = state.live.status == Status::Running;
+    let runner = hooks::use_runner(state.dispatcher(), state.config.clone());
+    let run = runner.run.clone();
+    let running = state.live.status == Status::Running
+        || state
+            .sweep
+            .as_ref()
+            .is_some_and(|s| s.status == Status::Running);
     let d = state.dispatcher();
     let on_action = Callback::from(move |a| d.dispatch(a));
     let on_chapter = {
@@ -49,13 +55,8 @@ fn App() -> Html {
         let run = run.clone();
         Callback::from(move |()| run.emit(None))
     };
-    let on_stop = {
-        let d = state.dispatcher();
-        Callback::from(move |()| {
-            lanes::stop();
-            d.dispatch(Action::Stop);
-        })
-    };
+    let on_stop = runner.stop.clone();
+    let on_sweep = runner.sweep.clone();
     let on_theme = {
         let (d, dark) = (state.dispatcher(), state.dark);
         Callback::from(move |_| d.dispatch(Action::Dark(!dark)))
@@ -121,6 +122,8 @@ fn App() -> Html {
                     <EnvCard env={state.env.clone()} error={state.env_error.clone()} />
                 </div>
                 <Results live={state.live.clone()} dark={state.dark} on_export={on_export} />
+                <SweepPanel sweep={state.sweep.clone()} running={running} on_sweep={on_sweep} dark={state.dark}
+                    unit={state.config.op.info().unit} />
                 <CodePanel op={state.config.op} strategy={state.config.strategy} />
             </main>
         </>

@@ -169,6 +169,81 @@ impl Live {
     }
 }
 
+/// What a sweep varies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepKind {
+    /// The array size, from 100 elements to the largest that fits.
+    Sizes,
+    /// The dtype, over every dtype the op takes.
+    DTypes,
+}
+
+/// One point of a sweep: the size or dtype, and each rung's result there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Point {
+    pub size: usize,
+    pub dtype: DType,
+    pub bytes_per_array: u64,
+    pub results: Vec<VariantResult>,
+}
+
+/// A series of runs over sizes or dtypes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sweep {
+    pub kind: SweepKind,
+    pub id: u32,
+    pub planned: usize,
+    pub points: Vec<Point>,
+    pub status: Status,
+}
+
+impl Config {
+    /// The configs a sweep runs, in order.
+    pub fn sweep(&self, kind: SweepKind) -> Vec<Config> {
+        let quick = |c: Config| Config {
+            repeats: 3,
+            min_sample_ms: 5.0,
+            ..c
+        };
+        match kind {
+            SweepKind::Sizes => {
+                // Half decades from 100 elements to what fits, at most ~3e7:
+                // past that every point is memory-bound and only slower.
+                let max = self.max_size().min(31_622_777);
+                (4..=15)
+                    .map(|k| 10f64.powf(k as f64 / 2.0).round() as usize)
+                    .filter(|&n| n <= max)
+                    .map(|size| {
+                        quick(
+                            Config {
+                                size,
+                                ..self.clone()
+                            }
+                            .settle(),
+                        )
+                    })
+                    .collect()
+            }
+            SweepKind::DTypes => self
+                .op
+                .info()
+                .dtypes
+                .iter()
+                .map(|&dtype| {
+                    quick(
+                        Config {
+                            dtype,
+                            variants: self.variants.clone(),
+                            ..self.clone()
+                        }
+                        .settle(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub config: Config,
@@ -178,6 +253,7 @@ pub struct State {
     /// Notes about the URL parameters that were not understood.
     pub notes: Vec<String>,
     pub dark: bool,
+    pub sweep: Option<Sweep>,
 }
 
 impl Default for State {
@@ -189,6 +265,7 @@ impl Default for State {
             live: Live::default(),
             notes: Vec::new(),
             dark: false,
+            sweep: None,
         }
     }
 }
@@ -209,6 +286,11 @@ pub enum Action {
     Stop,
     Env(Result<Environment, String>),
     Dark(bool),
+    /// A sweep with this id and this many points started.
+    SweepStart(u32, SweepKind, usize),
+    /// A point of the sweep with this id finished.
+    SweepPoint(u32, Box<Point>),
+    SweepEnded(u32, Result<(), String>),
 }
 
 impl Reducible for State {
@@ -278,6 +360,40 @@ impl Reducible for State {
             Action::Stop => {
                 if s.live.status == Status::Running {
                     s.live.status = Status::Stopped;
+                }
+                if let Some(sw) = s.sweep.as_mut().filter(|sw| sw.status == Status::Running) {
+                    sw.status = Status::Stopped;
+                }
+            }
+            Action::SweepStart(id, kind, planned) => {
+                s.sweep = Some(Sweep {
+                    kind,
+                    id,
+                    planned,
+                    points: Vec::new(),
+                    status: Status::Running,
+                });
+            }
+            Action::SweepPoint(id, p) => {
+                if let Some(sw) = s
+                    .sweep
+                    .as_mut()
+                    .filter(|sw| sw.id == id && sw.status == Status::Running)
+                {
+                    sw.points.push(*p);
+                }
+            }
+            Action::SweepEnded(id, r) => {
+                if let Some(sw) = s
+                    .sweep
+                    .as_mut()
+                    .filter(|sw| sw.id == id && sw.status == Status::Running)
+                {
+                    sw.status = match r {
+                        Ok(()) => Status::Done,
+                        Err(m) if m == "stopped" => Status::Stopped,
+                        Err(m) => Status::Failed(m),
+                    };
                 }
             }
             Action::Env(Ok(env)) => s.env = Some(env),
