@@ -50,11 +50,18 @@ test('a chapter runs and shows its chart and %timeit lines', async () => {
   const speedups = await p.locator('.results tbody td:nth-child(4)').allTextContents();
   assert.ok(speedups.every((s) => /×/.test(s)), speedups.join(' | '));
   // Export: valid JSON in the bench schema, a CSV row per sample, the chart as SVG.
+  let lastFile;
   const saved = async (name) => {
     const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('button', { name }).click()]);
-    return fs.readFileSync(await download.path(), 'utf8');
+    lastFile = await download.path();
+    return fs.readFileSync(lastFile, 'utf8');
   };
   const exported = JSON.parse(await saved('Export JSON'));
+  // Import it back: its medians show as rings over the samples.
+  const exportedFile = lastFile;
+  await p.getByLabel('Import a JSON export').setInputFiles(exportedFile);
+  await p.waitForSelector('text=Rings: medians imported from');
+  assert.equal(await p.locator('.chart svg circle').count(), 5 * 3 + 5);
   assert.equal(exported.schema, 'lanes-bench/1');
   assert.equal(exported.records.length, 5);
   assert.equal(exported.env.cross_origin_isolated, true);
@@ -63,6 +70,10 @@ test('a chapter runs and shows its chart and %timeit lines', async () => {
   assert.equal(csv[0], 'op,strategy,dtype,shape,variant,round,ns_per_loop');
   assert.equal(csv.length, 1 + 5 * 3);
   assert.match(await saved('Chart as SVG'), /^<svg[^>]*>/);
+  const junk = path.join(path.dirname(exportedFile), 'junk.json');
+  fs.writeFileSync(junk, '{"schema":"lanes-bench/1","records":[{"variant":"<img src=x>"}]}');
+  await p.getByLabel('Import a JSON export').setInputFiles(junk);
+  await p.waitForSelector('text=Import: the export has no usable records');
   const longest = Math.max(0, ...(await p.evaluate(() => window.__longTasks)));
   assert.ok(longest < 50, `longest main-thread task during the run: ${longest} ms`);
   if (SHOTS) await p.screenshot({ path: path.join(SHOTS, 'chapter1-light.png'), fullPage: true });

@@ -22,6 +22,16 @@ pub fn color(r: Rung) -> RGBColor {
     }
 }
 
+/// The width to draw charts at: the page's width on a phone (so that text
+/// stays readable once the SVG is scaled to fit), 760 px elsewhere.
+fn width() -> u32 {
+    let w = web_sys::window()
+        .and_then(|w| w.inner_width().ok())
+        .and_then(|v| v.as_f64())
+        .unwrap_or(800.0);
+    (w as u32).saturating_sub(40).clamp(340, 760)
+}
+
 /// A log axis over `[lo, hi]` with ticks on a 1-2-5 (or sparser) series.
 fn log_axis(lo: f64, hi: f64) -> WithKeyPoints<LogCoord<f64>> {
     let axis: LogCoord<f64> = (lo..hi).log_scale().into();
@@ -50,8 +60,13 @@ fn log_axis(lo: f64, hi: f64) -> WithKeyPoints<LogCoord<f64>> {
 }
 
 /// The time chart as an SVG string (empty before the first sample).
-pub fn time_chart(live: &Live, order: &[Rung], dark: bool) -> Result<String, String> {
-    let all: Vec<f64> = live
+pub fn time_chart(
+    live: &Live,
+    order: &[Rung],
+    dark: bool,
+    imported: &[(Rung, f64)],
+) -> Result<String, String> {
+    let mut all: Vec<f64> = live
         .samples
         .values()
         .flatten()
@@ -61,6 +76,7 @@ pub fn time_chart(live: &Live, order: &[Rung], dark: bool) -> Result<String, Str
     if all.is_empty() {
         return Ok(String::new());
     }
+    all.extend(imported.iter().map(|(_, x)| *x));
     let lo = all.iter().copied().fold(f64::INFINITY, f64::min) / 1.5;
     let hi = all.iter().copied().fold(0.0, f64::max) * 1.5;
     let fg = if dark {
@@ -74,7 +90,7 @@ pub fn time_chart(live: &Live, order: &[Rung], dark: bool) -> Result<String, Str
         RGBColor(220, 222, 228)
     };
     let n = order.len().max(1);
-    let (w, h) = (760u32, 70 + 44 * n as u32);
+    let (w, h) = (width(), 70 + 44 * n as u32);
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
@@ -122,6 +138,19 @@ pub fn time_chart(live: &Live, order: &[Rung], dark: bool) -> Result<String, Str
                         ],
                         c.stroke_width(3),
                     )))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        // Another device's medians: rings.
+        for (r, x) in imported {
+            if let Some(i) = order.iter().position(|o| o == r) {
+                let ring = Circle::new(
+                    (*x, SegmentValue::CenterOf(i)),
+                    9,
+                    color(*r).stroke_width(2),
+                );
+                chart
+                    .draw_series(std::iter::once(ring))
                     .map_err(|e| e.to_string())?;
             }
         }
@@ -177,7 +206,7 @@ pub fn sweep_chart(
     let yhi = ys.iter().copied().fold(0.0, f64::max) * 1.5;
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (760, 380)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width(), 380)).into_drawing_area();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(42)
@@ -257,7 +286,7 @@ pub fn dtype_chart(
         .collect();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (width(), 360)).into_drawing_area();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(42)

@@ -74,3 +74,79 @@ pub fn download(name: &str, mime: &str, content: &str) -> Result<(), String> {
     a.click();
     web_sys::Url::revoke_object_url(&url).map_err(err)
 }
+
+/// A rung's result from an imported export (another device, another build).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImportedRecord {
+    pub op: String,
+    pub strategy: String,
+    pub dtype: String,
+    pub shape: Vec<usize>,
+    pub variant: lanes_harness::protocol::Rung,
+    pub median_ns: f64,
+}
+
+/// An imported export: where it was measured, and its records.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Imported {
+    pub source: String,
+    pub records: Vec<ImportedRecord>,
+}
+
+/// Reads a `lanes-bench/1` export. The file is untrusted: only the fields
+/// used are read, each checked for its type; anything else is ignored.
+pub fn parse_import(text: &str) -> Result<Imported, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    if v["schema"] != "lanes-bench/1" {
+        return Err("not a Lanes export (schema lanes-bench/1)".into());
+    }
+    let ua = v["env"]["user_agent"].as_str().unwrap_or("unknown device");
+    let source: String = ua.chars().filter(|c| !c.is_control()).take(120).collect();
+    let records: Vec<ImportedRecord> = v["records"]
+        .as_array()
+        .ok_or("the export has no records")?
+        .iter()
+        .filter_map(|r| {
+            Some(ImportedRecord {
+                op: r["op"].as_str()?.to_owned(),
+                strategy: r["strategy"].as_str()?.to_owned(),
+                dtype: r["dtype"].as_str()?.to_owned(),
+                shape: r["shape"]
+                    .as_array()?
+                    .iter()
+                    .map(|d| d.as_u64().map(|d| d as usize))
+                    .collect::<Option<_>>()?,
+                variant: r["variant"].as_str()?.parse().ok()?,
+                median_ns: r["median_ns"]
+                    .as_f64()
+                    .filter(|x| x.is_finite() && *x > 0.0)?,
+            })
+        })
+        .collect();
+    if records.is_empty() {
+        return Err("the export has no usable records".into());
+    }
+    Ok(Imported { source, records })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_are_checked_field_by_field() {
+        let good = r#"{"schema":"lanes-bench/1","env":{"user_agent":"Other <b>device</b>"},
+            "records":[{"op":"add","strategy":"default","dtype":"f32","shape":[1000],"variant":"simd","median_ns":12.5},
+                       {"op":"add","strategy":"default","dtype":"f32","shape":[1000],"variant":"bogus","median_ns":1.0},
+                       {"op":"add","strategy":"default","dtype":"f32","shape":[1000],"variant":"scalar","median_ns":"x"}]}"#;
+        let i = parse_import(good).unwrap();
+        assert_eq!(i.records.len(), 1);
+        assert_eq!(
+            i.source, "Other <b>device</b>",
+            "kept as text, shown as text"
+        );
+        assert!(parse_import("{").is_err());
+        assert!(parse_import(r#"{"schema":"other"}"#).is_err());
+        assert!(parse_import(r#"{"schema":"lanes-bench/1","records":[]}"#).is_err());
+    }
+}

@@ -89,6 +89,7 @@ fn App() -> Html {
                             .map(|i| i.variants.clone())
                             .unwrap_or_default(),
                         state.dark,
+                        &[],
                     )
                     .ok(),
                     "image/svg+xml",
@@ -97,6 +98,20 @@ fn App() -> Html {
             if let Some(c) = content {
                 let _ = export::download(&format!("{stem}.{kind}"), mime, &c);
             }
+        })
+    };
+    let on_import = {
+        let d = state.dispatcher();
+        Callback::from(move |file: web_sys::File| {
+            let d = d.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+                let r = match text.ok().and_then(|t| t.as_string()) {
+                    Some(t) => export::parse_import(&t),
+                    None => Err("could not read the file".into()),
+                };
+                d.dispatch(Action::Import(r));
+            });
         })
     };
     let progress = (state.live.received_samples(), state.live.expected_samples());
@@ -121,7 +136,8 @@ fn App() -> Html {
                         on_action={on_action} on_run={on_run} on_stop={on_stop} />
                     <EnvCard env={state.env.clone()} error={state.env_error.clone()} />
                 </div>
-                <Results live={state.live.clone()} dark={state.dark} on_export={on_export} />
+                <Results live={state.live.clone()} dark={state.dark} on_export={on_export}
+                    imported={state.imported.clone()} import_error={state.import_error.clone()} on_import={on_import} />
                 <SweepPanel sweep={state.sweep.clone()} running={running} on_sweep={on_sweep} dark={state.dark}
                     unit={state.config.op.info().unit} />
                 <CodePanel op={state.config.op} strategy={state.config.strategy} />

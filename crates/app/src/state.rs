@@ -254,6 +254,9 @@ pub struct State {
     pub notes: Vec<String>,
     pub dark: bool,
     pub sweep: Option<Sweep>,
+    /// Another device's results, overlaid on the time chart.
+    pub imported: Option<crate::export::Imported>,
+    pub import_error: Option<String>,
 }
 
 impl Default for State {
@@ -266,6 +269,8 @@ impl Default for State {
             notes: Vec::new(),
             dark: false,
             sweep: None,
+            imported: None,
+            import_error: None,
         }
     }
 }
@@ -291,6 +296,7 @@ pub enum Action {
     /// A point of the sweep with this id finished.
     SweepPoint(u32, Box<Point>),
     SweepEnded(u32, Result<(), String>),
+    Import(Result<crate::export::Imported, String>),
 }
 
 impl Reducible for State {
@@ -365,6 +371,11 @@ impl Reducible for State {
                     sw.status = Status::Stopped;
                 }
             }
+            Action::Import(Ok(i)) => {
+                s.imported = Some(i);
+                s.import_error = None;
+            }
+            Action::Import(Err(m)) => s.import_error = Some(m),
             Action::SweepStart(id, kind, planned) => {
                 s.sweep = Some(Sweep {
                     kind,

@@ -7,7 +7,9 @@ use yew::prelude::*;
 
 use crate::chart;
 use crate::components::controls::swatch;
+use crate::export::Imported;
 use crate::state::{Live, Status};
+use wasm_bindgen::JsCast;
 
 #[derive(PartialEq, Properties)]
 pub struct ResultsProps {
@@ -15,6 +17,10 @@ pub struct ResultsProps {
     pub dark: bool,
     /// Export: "json", "csv" or "svg".
     pub on_export: Callback<&'static str>,
+    pub imported: Option<Imported>,
+    pub import_error: Option<String>,
+    /// Import: a chosen file.
+    pub on_import: Callback<web_sys::File>,
 }
 
 fn rate(unit: &str, gb: f64, gelem: f64, gflop: f64) -> String {
@@ -40,7 +46,19 @@ pub fn Results(p: &ResultsProps) -> Html {
         };
     };
     let order: Vec<Rung> = info.variants.clone();
-    let svg = match chart::time_chart(live, &order, p.dark) {
+    let overlay: Vec<(Rung, f64)> = p
+        .imported
+        .iter()
+        .flat_map(|i| i.records.iter())
+        .filter(|r| {
+            r.op == info.op
+                && r.strategy == info.strategy
+                && r.dtype == info.dtype
+                && r.shape == info.shape
+        })
+        .map(|r| (r.variant, r.median_ns))
+        .collect();
+    let svg = match chart::time_chart(live, &order, p.dark, &overlay) {
         Ok(s) if !s.is_empty() => Html::from_html_unchecked(AttrValue::from(s)),
         Ok(_) => html! { <p class="muted">{ "Waiting for the first sample…" }</p> },
         Err(e) => html! { <p class="error">{ format!("chart: {e}") }</p> },
@@ -137,7 +155,25 @@ pub fn Results(p: &ResultsProps) -> Html {
                         html! { <button onclick={move |_| on.emit(k)}>{ label }</button> }
                     }) }
                 </div>
+                <label class="import">{ "Compare with an export: " }
+                    <input type="file" accept="application/json,.json" aria-label="Import a JSON export" onchange={{
+                        let on = p.on_import.clone();
+                        move |e: Event| {
+                            let file = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                                .and_then(|i| i.files()).and_then(|f| f.get(0));
+                            if let Some(f) = file { on.emit(f) }
+                        }
+                    }} />
+                </label>
             }
+            if let Some(i) = &p.imported {
+                <p class="muted">{ if overlay.is_empty() {
+                    format!("The import ({}) has no results for this problem.", i.source)
+                } else {
+                    format!("Rings: medians imported from {}.", i.source)
+                } }</p>
+            }
+            if let Some(e) = &p.import_error { <p class="error" role="alert">{ format!("Import: {e}") }</p> }
             <table>
                 <thead><tr>
                     <th scope="col">{ "rung" }</th><th scope="col">{ "%timeit" }</th><th scope="col">{ "median ± MAD" }</th>
