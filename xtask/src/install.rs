@@ -81,12 +81,18 @@ pub(crate) fn test_tools() -> Result {
     wasm_bindgen()
 }
 
-/// Chromium from Debian and playwright-core from npm (never a browser
-/// download: Playwright drives the system Chromium).
+/// Chromium and ChromeDriver from Debian and playwright-core from npm (never
+/// a browser download: Playwright and wasm-bindgen-test drive the system
+/// Chromium).
 pub(crate) fn browser_tools() -> Result {
     node()?;
-    if !prints(Command::new("chromium").arg("--version"), "Chromium") {
-        apt_install(&["chromium"])?;
+    if !prints(Command::new("chromium").arg("--version"), "Chromium")
+        || !prints(
+            Command::new("chromedriver").arg("--version"),
+            "ChromeDriver",
+        )
+    {
+        apt_install(&["chromium", "chromium-driver"])?;
     }
     let e2e = crate::root().join("tests/e2e");
     if !e2e

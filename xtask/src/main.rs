@@ -146,6 +146,19 @@ fn test(args: &[String]) -> Result {
             "wasm32-unknown-unknown",
         ]))
     })?;
+    step("component tests (wasm-bindgen-test in Chromium)", || {
+        install::browser_tools()?;
+        run(cargo()
+            .args([
+                "test",
+                "-p",
+                "lanes-app",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .current_dir(root().join("crates/app")))
+    })?;
     step("SIMD proof on the built wasm", simd_check::prove)?;
     step("browser end-to-end tests (Chromium)", e2e)?;
     eprintln!(

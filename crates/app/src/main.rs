@@ -14,6 +14,9 @@ mod source;
 mod state;
 mod url;
 
+#[cfg(all(test, target_arch = "wasm32"))]
+mod component_tests;
+
 use yew::prelude::*;
 
 use crate::components::code::CodePanel;

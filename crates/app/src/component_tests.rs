@@ -1,0 +1,178 @@
+//! Component tests in a real browser (wasm-bindgen-test, Chromium): render
+//! a component into the page, let the scheduler run, assert on the DOM.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use lanes_harness::protocol::{ArrayInfo, Environment, RunInfo, Rung};
+use lanes_kernels::Variant;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::platform::time::sleep;
+use yew::prelude::*;
+
+use crate::components::controls::{Controls, ControlsProps};
+use crate::components::env_card::{EnvCard, EnvProps};
+use crate::components::results::{Results, ResultsProps};
+use crate::state::{Action, Config, Live, Status};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh element to render into.
+fn root() -> web_sys::Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let el = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&el).unwrap();
+    el
+}
+
+async fn render<C: BaseComponent>(props: C::Properties) -> web_sys::Element {
+    let el = root();
+    yew::Renderer::<C>::with_root_and_props(el.clone(), props).render();
+    sleep(Duration::ZERO).await;
+    el
+}
+
+fn env() -> Environment {
+    Environment {
+        platform: "browser".into(),
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Safari/537.36".into(),
+        cross_origin_isolated: true,
+        hardware_concurrency: 8,
+        timer_resolution_ns: 5000.0,
+        simd: true,
+        threads: false,
+        threads_reason: Some("this is the single-threaded build".into()),
+        build: "test".into(),
+        wasm_memory_bytes: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn env_card_shows_the_device() {
+    let el = render::<EnvCard>(EnvProps {
+        env: Some(env()),
+        error: None,
+    })
+    .await;
+    let text = el.text_content().unwrap();
+    assert!(text.contains("Chrome 156"), "{text}");
+    assert!(text.contains("5 µs"), "{text}");
+    assert!(
+        text.contains("no: this is the single-threaded build"),
+        "{text}"
+    );
+    let el = render::<EnvCard>(EnvProps {
+        env: None,
+        error: Some("the worker failed".into()),
+    })
+    .await;
+    assert!(el.query_selector("[role=alert]").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn controls_show_the_config_and_emit_actions() {
+    let seen: Rc<RefCell<Vec<String>>> = Rc::default();
+    let log = seen.clone();
+    let config = Config::for_chapter(0);
+    let el = render::<Controls>(ControlsProps {
+        config: config.clone(),
+        running: false,
+        progress: (0, 0),
+        on_action: Callback::from(move |a: Action| {
+            if let Action::Toggle(r) = a {
+                log.borrow_mut().push(r.name().to_owned());
+            }
+        }),
+        on_run: Callback::noop(),
+        on_stop: Callback::noop(),
+    })
+    .await;
+    let op: web_sys::HtmlSelectElement = el
+        .query_selector("select")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(op.value(), "add");
+    let text = el.text_content().unwrap();
+    assert!(text.contains("4.0 MB per array"), "{text}");
+    let boxes = el.query_selector_all("input[type=checkbox]").unwrap();
+    assert_eq!(boxes.length() as usize, config.offered().len());
+    let scalar: web_sys::HtmlElement = el
+        .query_selector("#rung-scalar")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    scalar.click();
+    sleep(Duration::ZERO).await;
+    assert_eq!(*seen.borrow(), ["scalar"]);
+    let stop: web_sys::HtmlButtonElement = el
+        .query_selector_all("button")
+        .unwrap()
+        .get(1)
+        .unwrap()
+        .unchecked_into();
+    assert!(stop.disabled(), "Stop is off while nothing runs");
+}
+
+#[wasm_bindgen_test]
+async fn results_fill_in_as_samples_arrive() {
+    let rungs = vec![Rung::JsArray, Rung::Wasm(Variant::Simd)];
+    let array = |name: &str| ArrayInfo {
+        name: name.into(),
+        dtype: "f32".into(),
+        shape: vec![1000],
+        bytes: 4000,
+    };
+    let info = RunInfo {
+        op: "add".into(),
+        strategy: "default".into(),
+        dtype: "f32".into(),
+        shape: vec![1000],
+        numpy: "a + b".into(),
+        variants: rungs.clone(),
+        baseline: Rung::JsArray,
+        threads: 1,
+        inputs: vec![array("a"), array("b")],
+        output: array("out"),
+        temp_bytes: 0,
+        bytes_per_loop: 12000.0,
+        flops_per_loop: 1000.0,
+        elements_per_loop: 1000.0,
+        unit: "bytes".into(),
+        target_sample_ns: 1e7,
+        timer_resolution_ns: 5000.0,
+    };
+    let mut live = Live {
+        id: 1,
+        status: Status::Running,
+        info: Some(info),
+        repeats: 3,
+        ..Live::default()
+    };
+    live.samples.insert(Rung::JsArray, vec![2000.0, 2100.0]);
+    live.samples.insert(Rung::Wasm(Variant::Simd), vec![150.0]);
+    let el = render::<Results>(ResultsProps {
+        live,
+        dark: false,
+        on_export: Callback::noop(),
+        imported: None,
+        import_error: None,
+        on_import: Callback::noop(),
+    })
+    .await;
+    assert_eq!(el.query_selector_all("tbody tr").unwrap().length(), 2);
+    assert_eq!(
+        el.query_selector_all("svg circle").unwrap().length(),
+        3,
+        "one dot per sample"
+    );
+    let text = el.text_content().unwrap();
+    assert!(text.contains("2 samples so far"), "{text}");
+    assert!(text.contains("measuring"), "{text}");
+    assert!(
+        el.query_selector(".exports").unwrap().is_none(),
+        "no export while running"
+    );
+}
