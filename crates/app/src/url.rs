@@ -90,8 +90,15 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
                 c.size = n as usize
             }
             Ok(n) if n.is_finite() && n > max as f64 => {
+                let need = Config {
+                    size: n.min(usize::MAX as f64) as usize,
+                    ..c.clone()
+                }
+                .problem()
+                .map(|p| lanes_harness::protocol::format_bytes(p.total_bytes() + p.temp_bytes()))
+                .unwrap_or_else(|_| "more than this tab can address".into());
                 notes.push(format!(
-                    "size {} does not fit in this tab: using the largest that does, {max}",
+                    "size {} would need {need}, more than this tab allows: using the largest that fits, {max}",
                     shown(v)
                 ));
                 c.size = max;
@@ -196,6 +203,6 @@ mod tests {
         );
         let (c, notes) = parse(&pairs("?size=1e12"));
         assert_eq!(c.size, c.max_size());
-        assert!(notes[0].contains("does not fit"), "{notes:?}");
+        assert!(notes[0].contains("would need 12.0 TB"), "{notes:?}");
     }
 }
