@@ -128,6 +128,19 @@ test('every chapter runs its ready experiment', async () => {
     const lines = await p.locator('.results td.timeit code').allTextContents();
     assert.ok(lines.length >= 2, `chapter ${i + 1}: ${lines}`);
     for (const l of lines) assert.match(l, /best of 7/, `chapter ${i + 1}`);
+    // Plausible numbers: times between 10 ns and 10 s, and in the chapters
+    // about vectorization, built-ins and dtypes, SIMD beats the plain loop.
+    const rows = await p.locator('.results tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [tr.querySelector('th').textContent.trim(), tr.querySelector('td:nth-child(4)').textContent]));
+    for (const l of lines) {
+      const [, v, unit] = l.match(/best of 7: ([\d.]+) (ns|µs|ms|s) per loop/);
+      const ns = Number(v) * { ns: 1, µs: 1e3, ms: 1e6, s: 1e9 }[unit];
+      assert.ok(ns > 10 && ns < 1e10, `chapter ${i + 1}: ${l}`);
+    }
+    if ([0, 2, 3].includes(i)) {
+      const simd = rows.find(([name]) => name === 'simd');
+      assert.ok(simd && parseFloat(simd[1]) > 1, `chapter ${i + 1}: simd vs js-array ${simd}`);
+    }
     if (SHOTS) {
       for (const mode of ['light', 'dark']) {
         const dark = await p.evaluate(() => document.documentElement.classList.contains('dark'));

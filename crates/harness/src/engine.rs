@@ -132,18 +132,13 @@ fn array_info(o: &lanes_kernels::Operand) -> ArrayInfo {
 fn run_info(plan: &Plan, target_ns: f64, resolution_ns: f64) -> RunInfo {
     let p = &plan.problem;
     let info = p.op.info();
-    let k = info
-        .strategies
-        .iter()
-        .position(|s| *s == p.strategy)
-        .unwrap_or(0);
     let cost = p.cost();
     RunInfo {
         op: p.op.name().to_owned(),
         strategy: p.strategy.name().to_owned(),
         dtype: p.dtype.name().to_owned(),
         shape: p.shape.dims(),
-        numpy: info.numpy.get(k).copied().unwrap_or("").to_owned(),
+        numpy: p.op.numpy(p.strategy).to_owned(),
         variants: plan.rungs.clone(),
         baseline: plan.baseline,
         threads: plan.threads,

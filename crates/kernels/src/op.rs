@@ -418,6 +418,17 @@ impl Op {
         self.info().name
     }
 
+    /// The NumPy expression of one of the op's strategies.
+    pub fn numpy(self, strategy: Strategy) -> &'static str {
+        let info = self.info();
+        let k = info
+            .strategies
+            .iter()
+            .position(|s| *s == strategy)
+            .unwrap_or(0);
+        info.numpy[k]
+    }
+
     /// Whether the op produces one number (a reduction to a 0-d array).
     pub const fn is_reduction(self) -> bool {
         matches!(self, Op::Sum | Op::Max | Op::Mean | Op::Dot)

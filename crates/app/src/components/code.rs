@@ -25,17 +25,12 @@ fn block(title: &str, note: &str, code: Option<String>) -> Html {
 #[component]
 pub fn CodePanel(p: &CodeProps) -> Html {
     let info = p.op.info();
-    let k = info
-        .strategies
-        .iter()
-        .position(|s| *s == p.strategy)
-        .unwrap_or(0);
     let (scalar, simd, js) = source::code(p.op, p.strategy);
     html! {
         <details class="code">
             <summary>{ format!("The code behind each rung ({} · {})", info.name, p.strategy.name()) }</summary>
             <div class="code-grid">
-                { block("NumPy", "", Some(info.numpy[k].to_owned())) }
+                { block("NumPy", "", Some(p.op.numpy(p.strategy).to_owned())) }
                 { block("JavaScript (js-array and js-typed)", "web/js/baselines.js: the loop a person would write.", js) }
                 { block("Rust: scalar and auto", "The same loop twice: scalar keeps SIMD off for it, auto compiles it with SIMD128 on.", scalar) }
                 { block("Rust: simd (and simd-threads, which splits it across threads)", "Hand-written over a 128-bit lane trait.", simd) }
