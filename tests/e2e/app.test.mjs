@@ -47,6 +47,7 @@ test('a chapter runs and shows its chart and %timeit lines', async (t) => {
   for (const l of lines) assert.match(l, /^\d+ loops?, best of 3: [\d.]+ (ns|µs|ms|s) per loop$/);
   const dots = await p.locator('.chart svg circle').count();
   assert.equal(dots, 5 * 3, 'one dot per sample');
+  assert.match(await p.locator('.memory').textContent(), /wasm memory after the run: [\d.]+ MB/);
   const speedups = await p.locator('.results tbody td:nth-child(4)').allTextContents();
   assert.ok(speedups.every((s) => /×/.test(s)), speedups.join(' | '));
   // Export: valid JSON in the bench schema, a CSV row per sample, the chart as SVG.

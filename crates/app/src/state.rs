@@ -156,6 +156,8 @@ pub struct Live {
     pub results: Vec<VariantResult>,
     pub errors: Vec<(Option<Rung>, String)>,
     pub noop_ns: Option<f64>,
+    /// The worker's wasm linear memory at the end of the run.
+    pub wasm_memory: Option<u64>,
     /// Repeats asked for (to show progress).
     pub repeats: usize,
 }
@@ -433,6 +435,7 @@ fn fold(live: &mut Live, e: Event) {
         Event::Error { variant, message } => live.errors.push((variant, message)),
         Event::RunDone { summary } => {
             live.noop_ns = Some(summary.noop_ns_per_loop);
+            live.wasm_memory = summary.wasm_memory_bytes.map(|b| b as u64);
             live.results = summary.results;
             live.status = Status::Done;
         }

@@ -188,6 +188,9 @@ pub fn Results(p: &ResultsProps) -> Html {
                 if info.temp_bytes > 0 {
                     <p>{ format!("The strategy allocates a {} temporary inside the timed region.", format_bytes(info.temp_bytes)) }</p>
                 }
+                if let Some(m) = live.wasm_memory {
+                    <p class="muted">{ format!("The worker's wasm memory after the run: {}.", format_bytes(m)) }</p>
+                }
                 if let Some(noop) = live.noop_ns {
                     <p class="muted">{ format!("Harness overhead (a no-op through the same call): {} per loop.", format_time(noop)) }</p>
                 }
