@@ -85,10 +85,11 @@ test('a chapter runs and shows its chart and %timeit lines', async (t) => {
 });
 
 test('a permalink restores the controls, and bad parameters leave a note', async () => {
-  const { page: p, errors } = await page('?op=sum&dtype=i8&size=5000&variants=scalar,simd&repeats=3');
+  const { page: p, errors } = await page('?op=sum&dtype=i8&size=5000&variants=scalar,simd&repeats=3&budget=15');
   assert.equal(await p.getByRole('combobox', { name: 'Operation' }).inputValue(), 'sum');
   assert.equal(await p.getByRole('combobox', { name: 'dtype' }).inputValue(), 'i8');
   assert.equal(await p.getByRole('spinbutton', { name: 'Repeats' }).inputValue(), '3');
+  assert.equal(await p.getByRole('combobox', { name: 'Time budget' }).inputValue(), '15');
   assert.ok(p.url().includes('variants=scalar,simd'), p.url());
   await runAndWait(p);
   assert.equal(await p.locator('.results tbody tr').count(), 2);

@@ -24,7 +24,12 @@ pub struct Config {
     pub variants: Vec<Rung>,
     pub repeats: usize,
     pub min_sample_ms: f64,
+    /// The time budget of a run, in seconds: past it no new round starts.
+    pub budget_s: u32,
 }
+
+/// The budgets offered, in seconds.
+pub const BUDGETS: [u32; 4] = [5, 15, 60, 300];
 
 /// The limits of the single-threaded worker (see crates/worker).
 pub const LIMITS: Limits = Limits {
@@ -49,6 +54,7 @@ impl Config {
             variants: Vec::new(),
             repeats: 7,
             min_sample_ms: 10.0,
+            budget_s: 60,
         };
         config.variants = config.offered();
         config
@@ -128,7 +134,7 @@ impl Config {
             seed,
             repeats: Some(self.repeats),
             min_sample_ms: Some(self.min_sample_ms),
-            budget_ms: Some(120_000.0),
+            budget_ms: Some(f64::from(self.budget_s) * 1000.0),
             baseline: None,
         }
     }
@@ -285,6 +291,7 @@ pub enum Action {
     Size(usize),
     Toggle(Rung),
     Repeats(usize),
+    Budget(u32),
     /// A run with this id started.
     Start(u32),
     Event(u32, Box<Event>),
@@ -332,6 +339,8 @@ impl Reducible for State {
                 .settle()
             }
             Action::Repeats(r) => s.config.repeats = r.clamp(1, 100),
+            Action::Budget(b) if BUDGETS.contains(&b) => s.config.budget_s = b,
+            Action::Budget(_) => {}
             Action::Toggle(v) => {
                 if let Some(i) = s.config.variants.iter().position(|x| *x == v) {
                     if s.config.variants.len() > 1 {

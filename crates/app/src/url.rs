@@ -143,6 +143,17 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
             )),
         }
     }
+    if let Some(v) = get("budget") {
+        match v.parse::<u32>() {
+            Ok(b) if crate::state::BUDGETS.contains(&b) => c.budget_s = b,
+            _ => notes.push(format!(
+                "budget {:?} is not one of {:?} seconds: using {}",
+                shown(v),
+                crate::state::BUDGETS,
+                c.budget_s
+            )),
+        }
+    }
     (c, notes)
 }
 
@@ -150,14 +161,15 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
 pub fn query(c: &Config) -> String {
     let variants: Vec<&str> = c.variants.iter().map(|v| v.name()).collect();
     format!(
-        "?chapter={}&op={}&strategy={}&dtype={}&size={}&variants={}&repeats={}",
+        "?chapter={}&op={}&strategy={}&dtype={}&size={}&variants={}&repeats={}&budget={}",
         c.chapter + 1,
         c.op.name(),
         c.strategy.name(),
         c.dtype.name(),
         c.size,
         variants.join(","),
-        c.repeats
+        c.repeats,
+        c.budget_s
     )
 }
 

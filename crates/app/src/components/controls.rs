@@ -98,6 +98,14 @@ pub fn Controls(p: &ControlsProps) -> Html {
             }
         })
     };
+    let on_budget = {
+        let act = act.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(b) = select_value(&e).parse::<u32>() {
+                act.emit(Action::Budget(b));
+            }
+        })
+    };
     let (bytes_array, bytes_total) = match c.problem() {
         Ok(p) => (p.inputs()[0].nbytes(), p.total_bytes() + p.temp_bytes()),
         Err(_) => (0, 0),
@@ -145,6 +153,13 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 </label>
                 <label>{ "Repeats" }
                     <input type="number" min="1" max="100" value={c.repeats.to_string()} onchange={on_repeats} aria-label="Repeats" />
+                </label>
+                <label>{ "Time budget" }
+                    <select onchange={on_budget} aria-label="Time budget">
+                        { for crate::state::BUDGETS.iter().map(|b| html! {
+                            <option value={b.to_string()} selected={*b == c.budget_s}>{ format!("{b} s") }</option>
+                        }) }
+                    </select>
                 </label>
             </div>
             <div class="row size">
