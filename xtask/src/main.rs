@@ -137,6 +137,20 @@ fn test(args: &[String]) -> Result {
         "native tests",
         || run(cargo().args(["test", "--workspace"])),
     )?;
+    step(
+        "kernel tests on the portable lanes (what aarch64 builds)",
+        || {
+            let feature = ["-p", "lanes-kernels", "--features", "portable-lanes"];
+            run(cargo()
+                .arg("clippy")
+                .args(feature)
+                .args(["--lib", "--tests", "--", "-D", "warnings"]))?;
+            run(cargo()
+                .arg("test")
+                .args(feature)
+                .args(["--test", "ladder", "--test", "golden"]))
+        },
+    )?;
     step("wasm32 tests (Node, SIMD128)", || {
         run(cargo().args([
             "test",

@@ -7,15 +7,20 @@
 
 use crate::dtype::Element;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "portable-lanes")))]
 #[path = "lanes/wasm32.rs"]
 pub mod arch;
 
-#[cfg(target_arch = "x86_64")]
+#[cfg(all(target_arch = "x86_64", not(feature = "portable-lanes")))]
 #[path = "lanes/sse2.rs"]
 pub mod arch;
 
-#[cfg(not(any(target_arch = "wasm32", target_arch = "x86_64")))]
+// Other targets (aarch64, ...), or any target with the `portable-lanes`
+// feature, which is how the tests run this backend on x86-64 too.
+#[cfg(any(
+    feature = "portable-lanes",
+    not(any(target_arch = "wasm32", target_arch = "x86_64"))
+))]
 #[path = "lanes/portable.rs"]
 pub mod arch;
 
@@ -99,7 +104,11 @@ pub trait FloatLanes: Lanes {
     fn pow2i(self) -> Self;
 }
 
-/// The float sum accumulator shared by every ISA: just the vector itself.
+/// The float sum accumulator shared by the SIMD ISAs: just the vector itself.
+#[cfg(all(
+    any(target_arch = "wasm32", target_arch = "x86_64"),
+    not(feature = "portable-lanes")
+))]
 macro_rules! float_acc {
     () => {
         type Acc = Self;
@@ -118,6 +127,10 @@ macro_rules! float_acc {
         }
     };
 }
+#[cfg(all(
+    any(target_arch = "wasm32", target_arch = "x86_64"),
+    not(feature = "portable-lanes")
+))]
 pub(crate) use float_acc;
 
 /// Every element is also a vector of one lane. Kernels written over `Lanes`

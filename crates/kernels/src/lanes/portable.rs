@@ -99,7 +99,7 @@ macro_rules! vector {
             }
             #[inline(always)]
             fn acc_add(acc: Self::Acc, v: Self) -> Self::Acc {
-                v.0.iter().fold(acc, |s, &x| s.add(x.to_sum()))
+                v.0.iter().fold(acc, |s, &x| Element::add(s, x.to_sum()))
             }
             #[inline(always)]
             fn acc_total(acc: Self::Acc) -> Self::Acc {
