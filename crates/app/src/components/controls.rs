@@ -1,7 +1,7 @@
 //! The controls of an experiment: op, strategy, dtype, size, rungs, repeats.
 
 use lanes_harness::protocol::{Rung, format_bytes};
-use lanes_kernels::{DType, Op, Strategy};
+use lanes_kernels::Op;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -32,6 +32,21 @@ fn input_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
+/// A change handler: reads the control's value with `read`, and emits
+/// `to(value)` when it parses (a value that does not parse changes nothing).
+fn parsed<T: core::str::FromStr + 'static>(
+    act: &Callback<Action>,
+    read: fn(&Event) -> String,
+    to: fn(T) -> Action,
+) -> Callback<Event> {
+    let act = act.clone();
+    Callback::from(move |e: Event| {
+        if let Ok(v) = read(&e).parse::<T>() {
+            act.emit(to(v));
+        }
+    })
+}
+
 /// Sizes on the slider: 10^(k/4), from 10 up to the largest that fits.
 fn slider_steps(max: usize) -> Vec<usize> {
     let mut v: Vec<usize> = (4..=40)
@@ -49,30 +64,9 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let c = &p.config;
     let info = c.op.info();
     let act = p.on_action.clone();
-    let on_op = {
-        let act = act.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(op) = select_value(&e).parse::<Op>() {
-                act.emit(Action::Op(op));
-            }
-        })
-    };
-    let on_strategy = {
-        let act = act.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(s) = select_value(&e).parse::<Strategy>() {
-                act.emit(Action::Strategy(s));
-            }
-        })
-    };
-    let on_dtype = {
-        let act = act.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(d) = select_value(&e).parse::<DType>() {
-                act.emit(Action::DType(d));
-            }
-        })
-    };
+    let on_op = parsed(&act, select_value, Action::Op);
+    let on_strategy = parsed(&act, select_value, Action::Strategy);
+    let on_dtype = parsed(&act, select_value, Action::DType);
     let steps = slider_steps(c.max_size());
     let pos = steps
         .iter()
@@ -90,22 +84,8 @@ pub fn Controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    let on_repeats = {
-        let act = act.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(r) = input_value(&e).parse::<usize>() {
-                act.emit(Action::Repeats(r));
-            }
-        })
-    };
-    let on_budget = {
-        let act = act.clone();
-        Callback::from(move |e: Event| {
-            if let Ok(b) = select_value(&e).parse::<u32>() {
-                act.emit(Action::Budget(b));
-            }
-        })
-    };
+    let on_repeats = parsed(&act, input_value, Action::Repeats);
+    let on_budget = parsed(&act, select_value, Action::Budget);
     let (bytes_array, bytes_total) = match c.problem() {
         Ok(p) => (p.inputs()[0].nbytes(), p.total_bytes() + p.temp_bytes()),
         Err(_) => (0, 0),
