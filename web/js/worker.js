@@ -2,8 +2,15 @@
 // Messages in: { id, request }. Messages out: { id, event } where `event` is
 // a JSON string of the engine's events (see crates/harness/src/protocol.rs),
 // and once at start { ready: envJson } or { failed: message }.
+//
+// Two builds of the engine exist: pkg-threads (shared memory, a rayon pool
+// of Web Workers started from here, never from the page) and pkg (one
+// thread). The threaded one is used when this worker is cross-origin
+// isolated and its pool starts; otherwise the single-threaded one, told why.
 
-import init, { Engine } from '../pkg/lanes_worker.js';
+// The pool's size: every core the browser reports, at most 16 (each thread
+// is a Web Worker with its own instance of the module).
+const MAX_POOL = 16;
 
 // One instance of the JavaScript loops per (kind, dtype): see rungs.js.
 async function loadBaselines() {
@@ -17,13 +24,71 @@ async function loadBaselines() {
   globalThis.lanesBaselines = Object.fromEntries(await Promise.all(entries));
 }
 
+function message(e) {
+  return e && e.message ? e.message : String(e);
+}
+
+// The threaded engine, or the reason there is none.
+async function threaded() {
+  if (!self.crossOriginIsolated) {
+    return {
+      why:
+        'the page is not cross-origin isolated: it was served without the COOP/COEP headers ' +
+        'and the service worker that adds them did not run (SharedArrayBuffer is off)',
+    };
+  }
+  if (typeof SharedArrayBuffer !== 'function') {
+    return { why: 'this browser has no SharedArrayBuffer' };
+  }
+  const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_POOL);
+  if (cores < 2) {
+    return { why: `the browser reports ${cores} core: there is nothing to split the work over` };
+  }
+  let pkg;
+  try {
+    pkg = await import('../pkg-threads/lanes_worker.js');
+  } catch (e) {
+    return { why: `the threaded build did not load: ${message(e)}` };
+  }
+  const wasm = await pkg.default();
+  if (!(wasm.memory && wasm.memory.buffer instanceof SharedArrayBuffer)) {
+    return {
+      why:
+        "the threaded build's memory is not shared (it was linked without --shared-memory), " +
+        'so its threads could not work on the same arrays',
+    };
+  }
+  try {
+    await pkg.initThreadPool(cores);
+  } catch (e) {
+    return { why: `the thread pool did not start: ${message(e)}` };
+  }
+  // The engine checks the pool again (every thread must answer).
+  return { engine: new pkg.Engine(null) };
+}
+
+async function start() {
+  await loadBaselines();
+  let why;
+  try {
+    const t = await threaded();
+    if (t.engine) return t.engine;
+    why = t.why;
+  } catch (e) {
+    why = `the threaded build failed to start: ${message(e)}`;
+  }
+  const pkg = await import('../pkg/lanes_worker.js');
+  await pkg.default();
+  return new pkg.Engine(why);
+}
+
 let engine;
-const ready = Promise.all([init(), loadBaselines()])
-  .then(() => {
-    engine = new Engine();
+const ready = start()
+  .then((e) => {
+    engine = e;
     postMessage({ ready: engine.environment() });
   })
-  .catch((e) => postMessage({ failed: `the engine did not start: ${e}` }));
+  .catch((e) => postMessage({ failed: `the engine did not start: ${message(e)}` }));
 
 onmessage = async (msg) => {
   await ready;
@@ -34,8 +99,8 @@ onmessage = async (msg) => {
   } catch (e) {
     // A trap (out of memory, a bug) leaves the instance unusable: say so;
     // the page respawns the worker.
-    const message = `the worker crashed: ${e && e.message ? e.message : e}`;
-    postMessage({ id, event: JSON.stringify({ type: 'error', variant: null, message }) });
-    postMessage({ id, event: JSON.stringify({ type: 'crashed', message }) });
+    const text = `the worker crashed: ${message(e)}`;
+    postMessage({ id, event: JSON.stringify({ type: 'error', variant: null, message: text }) });
+    postMessage({ id, event: JSON.stringify({ type: 'crashed', message: text }) });
   }
 };

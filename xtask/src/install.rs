@@ -112,7 +112,22 @@ pub(crate) const NIGHTLY: &str = "nightly-2026-05-20";
 pub(crate) const TRUNK: &str = "0.22.1";
 
 fn nightly() -> Result {
-    if !prints(Command::new("rustup").args(["toolchain", "list"]), NIGHTLY) {
+    let have = prints(Command::new("rustup").args(["toolchain", "list"]), NIGHTLY)
+        && prints(
+            Command::new("rustup").args([
+                "component",
+                "list",
+                "--installed",
+                "--toolchain",
+                NIGHTLY,
+            ]),
+            "rust-src",
+        )
+        && prints(
+            Command::new("rustup").args(["target", "list", "--installed", "--toolchain", NIGHTLY]),
+            "wasm32-unknown-unknown",
+        );
+    if !have {
         run(Command::new("rustup").args([
             "toolchain",
             "install",
@@ -150,4 +165,26 @@ pub(crate) fn trunk() -> Result {
         ]))?;
     }
     Ok(())
+}
+
+/// What the threaded worker is built with: the pinned nightly with its
+/// standard library sources (for `build-std`) and the wasm32 target.
+pub(crate) fn threads_toolchain() -> Result {
+    nightly()
+}
+
+/// The site's npm dependencies (`web/package.json`): coi-serviceworker.
+pub(crate) fn coi_serviceworker() -> Result {
+    node()?;
+    if !coi_serviceworker_js().exists() {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(crate::root().join("web")))?;
+    }
+    Ok(())
+}
+
+/// The unminified service worker, as the package ships it.
+pub(crate) fn coi_serviceworker_js() -> std::path::PathBuf {
+    crate::root().join("web/node_modules/coi-serviceworker/coi-serviceworker.js")
 }

@@ -1,18 +1,26 @@
 //! Builds the static site into `dist/`: Trunk builds the Yew app from
 //! `index.html` and, through its post-build hook (`cargo xtask worker`), the
-//! measurement worker's wasm with wasm-bindgen (`--target web`).
+//! measurement workers' wasm with wasm-bindgen (`--target web`): the
+//! single-threaded one and the threaded one, which the page picks between
+//! at run time (web/js/worker.js).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::{Result, cargo, install, root, run};
 
-/// Builds the worker (always optimized: the numbers it shows must be real)
-/// into `<out>/pkg`, where `out` is Trunk's staging directory when Trunk
-/// runs this as its hook.
+/// The threaded build's largest memory: all of wasm32's 4 GiB. Shared
+/// memory cannot grow past the maximum it was linked with.
+const MAX_MEMORY: u64 = 4 << 30;
+
+/// Builds both workers (always optimized: the numbers they show must be
+/// real) into `<out>/pkg` and `<out>/pkg-threads`, where `out` is Trunk's
+/// staging directory when Trunk runs this as its hook, and puts the
+/// cross-origin isolation service worker next to them.
 pub(crate) fn worker() -> Result {
     install::wasm_target()?;
     install::wasm_bindgen()?;
+    install::threads_toolchain()?;
     let out =
         std::env::var_os("TRUNK_STAGING_DIR").map_or_else(|| root().join("dist"), PathBuf::from);
     run(cargo().args([
@@ -23,15 +31,75 @@ pub(crate) fn worker() -> Result {
         "--target",
         "wasm32-unknown-unknown",
     ]))?;
-    let wasm = root().join("target/wasm32-unknown-unknown/release/lanes_worker.wasm");
-    let pkg = out.join("pkg");
+    bindgen(
+        &root().join("target/wasm32-unknown-unknown/release/lanes_worker.wasm"),
+        &out.join("pkg"),
+    )?;
+    threaded()?;
+    bindgen(
+        &root().join("target/threads/wasm32-unknown-unknown/release/lanes_worker.wasm"),
+        &out.join("pkg-threads"),
+    )?;
+    install::coi_serviceworker()?;
+    std::fs::copy(
+        install::coi_serviceworker_js(),
+        out.join("coi-serviceworker.js"),
+    )
+    .map_err(|e| format!("coi-serviceworker.js: {e}"))?;
+    Ok(())
+}
+
+/// The threaded worker: the pinned nightly rebuilds std with atomics
+/// (`build-std`) and links a shared, imported memory with the TLS exports
+/// wasm-bindgen's thread support needs. Without the link arguments the
+/// build succeeds and is silently single-threaded. The flags go in through
+/// the environment and a target directory of their own, so that no other
+/// build (native tests, the single-threaded worker) sees them.
+fn threaded() -> Result {
+    let mut flags = vec![
+        "-C".to_owned(),
+        "target-feature=+atomics,+bulk-memory,+mutable-globals".to_owned(),
+    ];
+    for arg in [
+        "--shared-memory".to_owned(),
+        "--import-memory".to_owned(),
+        format!("--max-memory={MAX_MEMORY}"),
+        "--export=__wasm_init_tls".to_owned(),
+        "--export=__tls_size".to_owned(),
+        "--export=__tls_align".to_owned(),
+        "--export=__tls_base".to_owned(),
+    ] {
+        flags.push("-C".to_owned());
+        flags.push(format!("link-arg={arg}"));
+    }
+    run(Command::new("rustup")
+        .args([
+            "run",
+            install::NIGHTLY,
+            "cargo",
+            "build",
+            "-p",
+            "lanes-worker",
+        ])
+        .args(["--release", "--target", "wasm32-unknown-unknown"])
+        .args(["--features", "threads", "--target-dir", "target/threads"])
+        .env_remove("RUSTC")
+        .env_remove("RUSTFLAGS")
+        .env("CARGO_UNSTABLE_BUILD_STD", "panic_abort,std")
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            flags.join(" "),
+        ))
+}
+
+fn bindgen(wasm: &Path, pkg: &Path) -> Result {
     if pkg.exists() {
-        std::fs::remove_dir_all(&pkg).map_err(|e| e.to_string())?;
+        std::fs::remove_dir_all(pkg).map_err(|e| e.to_string())?;
     }
     run(Command::new("wasm-bindgen")
         .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(&pkg)
-        .arg(&wasm))
+        .arg(pkg)
+        .arg(wasm))
 }
 
 /// Builds `dist/` with Trunk (release).
@@ -39,8 +107,16 @@ pub(crate) fn build() -> Result<PathBuf> {
     install::trunk()?;
     run(Command::new("trunk").args(["build", "--release", "--skip-version-check"]))?;
     let dist = root().join("dist");
-    if !dist.join("pkg").join("lanes_worker_bg.wasm").exists() || !dist.join("index.html").exists()
-    {
+    let complete = [
+        "pkg/lanes_worker_bg.wasm",
+        "pkg-threads/lanes_worker_bg.wasm",
+        "coi-serviceworker.js",
+        "_headers",
+        "index.html",
+    ]
+    .iter()
+    .all(|f| dist.join(f).exists());
+    if !complete {
         return Err("trunk build left no complete dist/".into());
     }
     Ok(dist)

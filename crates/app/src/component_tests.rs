@@ -44,6 +44,7 @@ fn env() -> Environment {
         simd: true,
         threads: false,
         threads_reason: Some("this is the single-threaded build".into()),
+        max_threads: 1,
         build: "test".into(),
         wasm_memory_bytes: None,
     }

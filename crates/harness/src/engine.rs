@@ -307,9 +307,12 @@ pub fn run(
             });
         }
     };
+    let primed: Vec<bool> = (0..=noop)
+        .map(|i| names.get(i) == Some(&Rung::Wasm(lanes_kernels::Variant::SimdThreads)))
+        .collect();
     let cals = planner::measure(
         host.clock(),
-        noop + 1,
+        &primed,
         &mut call,
         &plan.settings,
         resolution,

@@ -184,19 +184,27 @@ impl Subject for Indexed<'_> {
     }
 }
 
-/// The whole measurement of `count` subjects, run as `run(index, loops)`:
-/// warm-up and calibration per subject, then `repeats` interleaved rounds,
-/// each sample reported to `on_sample` as it is taken. Stops starting rounds
-/// when the budget is spent (every subject still gets one sample). Returns
-/// the calibrations.
+/// The whole measurement of `primed.len()` subjects, run as
+/// `run(index, loops)`: warm-up and calibration per subject, then `repeats`
+/// interleaved rounds, each sample reported to `on_sample` as it is taken.
+/// Stops starting rounds when the budget is spent (every subject still gets
+/// one sample). Returns the calibrations.
+///
+/// A primed subject gets one untimed call before each of its samples. The
+/// threaded rung needs it: while the other rungs of a round run, its pool's
+/// threads fall asleep, and waking them (microseconds on a laptop,
+/// milliseconds on a busy virtual machine, whose idle cores the host takes
+/// back) would otherwise be timed as part of the kernel. `%timeit` has no
+/// such gap: its loops run back to back.
 pub fn measure(
     clock: &dyn Clock,
-    count: usize,
+    primed: &[bool],
     run: &mut dyn FnMut(usize, u64),
     settings: &Settings,
     resolution_ns: f64,
     on_sample: &mut dyn FnMut(Sample),
 ) -> Vec<Calibration> {
+    let count = primed.len();
     let start = clock.now_ns();
     let deadline = start + settings.budget_ns;
     let target = target_ns(settings, resolution_ns);
@@ -226,6 +234,9 @@ pub fn measure(
             break;
         }
         for (index, cal) in cals.iter().enumerate() {
+            if primed[index] {
+                run(index, 1);
+            }
             let (ns, extra_bytes) = time(
                 clock,
                 &mut Indexed {

@@ -333,6 +333,9 @@ pub struct Environment {
     pub threads: bool,
     /// Why threads are off, when they are.
     pub threads_reason: Option<String>,
+    /// Threads `simd-threads` may use here (the pool's size; 1 without one).
+    #[serde(default = "default_threads")]
+    pub max_threads: usize,
     pub build: String,
     pub wasm_memory_bytes: Option<usize>,
 }

@@ -102,7 +102,7 @@ fn rounds_interleave_the_subjects_and_respect_the_budget() {
         budget_ns: 1e12,
         max_loops: 1 << 40,
     };
-    let cals = planner::measure(&clock, 3, &mut run, &settings, 1.0, &mut |s| {
+    let cals = planner::measure(&clock, &[false; 3], &mut run, &settings, 1.0, &mut |s| {
         order.borrow_mut().push((s.round, s.subject));
     });
     assert_eq!(cals.iter().map(|c| c.loops).collect::<Vec<_>>(), [10, 5, 5]);
@@ -119,10 +119,40 @@ fn rounds_interleave_the_subjects_and_respect_the_budget() {
         ..settings
     };
     let n = RefCell::new(0);
-    planner::measure(&clock, 3, &mut run, &tight, 1.0, &mut |_| {
+    planner::measure(&clock, &[false; 3], &mut run, &tight, 1.0, &mut |_| {
         *n.borrow_mut() += 1
     });
     assert_eq!(*n.borrow(), 3);
+}
+
+#[test]
+fn a_primed_subject_gets_one_untimed_call_before_each_sample() {
+    let clock = FakeClock::new(0.0);
+    let calls = RefCell::new(Vec::new());
+    let mut run = |i: usize, loops: u64| {
+        calls.borrow_mut().push((i, loops));
+        clock.advance(1e6 * loops as f64);
+    };
+    let settings = Settings {
+        min_sample_ns: 1e6,
+        repeats: 3,
+        warmup_ns: 1.0,
+        budget_ns: 1e12,
+        max_loops: 1 << 40,
+    };
+    let samples = RefCell::new(Vec::new());
+    planner::measure(&clock, &[false, true], &mut run, &settings, 1.0, &mut |s| {
+        samples.borrow_mut().push((s.subject, s.ns));
+    });
+    // Each sample times one loop of 1 ms: the priming call is not in it.
+    assert_eq!(samples.borrow().len(), 6);
+    assert!(samples.borrow().iter().all(|&(_, ns)| ns == 1e6));
+    // From the first round on, subject 1 is called twice per round (the
+    // untimed call, then the timed one), subject 0 once.
+    let calls = calls.borrow();
+    let first_round = calls.len() - 9;
+    let rounds: Vec<usize> = calls[first_round..].iter().map(|c| c.0).collect();
+    assert_eq!(rounds, [0, 1, 1, 0, 1, 1, 0, 1, 1]);
 }
 
 #[test]

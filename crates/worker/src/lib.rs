@@ -5,7 +5,12 @@
 //! (reached through `web/js/rungs.js`), timed by the same harness through
 //! [`JsBaseline`].
 //!
-//! This is the single-threaded build: `simd-threads` is not offered here.
+//! Two builds come from this crate (see `cargo xtask worker`): the default,
+//! single-threaded one, and the threaded one (`--features threads`, nightly,
+//! atomics and shared memory), whose rayon pool `worker.js` starts with
+//! [`init_thread_pool`] before it creates the [`Engine`]. The engine checks
+//! the pool itself ([`pool`]) and offers `simd-threads` only on a pool that
+//! really has two or more threads on shared memory.
 
 use js_sys::{Array, Function, JsString, Reflect};
 use lanes_harness::clock::{Clock, resolution_ns};
@@ -115,6 +120,8 @@ impl JsRung for JsBaseline {
 struct Browser {
     clock: PerfClock,
     resolution_ns: f64,
+    /// Threads of the verified pool (1 without one).
+    pool: usize,
 }
 
 impl Host for Browser {
@@ -129,8 +136,8 @@ impl Host for Browser {
         Limits {
             max_bytes: 1 << 30,
             max_js_bytes: 1 << 30,
-            max_threads: 1,
-            threads: false,
+            max_threads: self.pool,
+            threads: self.pool > 1,
             js: true,
         }
     }
@@ -199,9 +206,11 @@ impl core::fmt::Debug for Engine {
 
 #[wasm_bindgen]
 impl Engine {
-    /// Measures the timer and describes the environment.
+    /// Measures the timer and describes the environment. `fallback` is why
+    /// `worker.js` runs this single-threaded build (it did not get a pool);
+    /// the threaded build ignores it and checks its pool.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Result<Engine, JsValue> {
+    pub fn new(fallback: Option<String>) -> Result<Engine, JsValue> {
         let scope: web_sys::WorkerGlobalScope = js_sys::global().dyn_into()?;
         let perf = scope
             .performance()
@@ -211,6 +220,10 @@ impl Engine {
         let g = global();
         let nav = get(&g, "navigator");
         let isolated = get(&g, "crossOriginIsolated").as_bool().unwrap_or(false);
+        let (pool, threads_reason) = match pool() {
+            Ok(n) => (n, None),
+            Err(why) => (1, Some(fallback.unwrap_or(why))),
+        };
         let env = Environment {
             platform: "browser".into(),
             user_agent: get(&nav, "userAgent").as_string().unwrap_or_default(),
@@ -218,24 +231,17 @@ impl Engine {
             hardware_concurrency: get(&nav, "hardwareConcurrency").as_f64().unwrap_or(1.0) as usize,
             timer_resolution_ns: resolution,
             simd: true,
-            threads: false,
-            threads_reason: Some(if isolated {
-                "this is the single-threaded build".into()
-            } else {
-                "the page is not cross-origin isolated (no SharedArrayBuffer)".into()
-            }),
-            build: concat!(
-                "lanes-worker ",
-                env!("CARGO_PKG_VERSION"),
-                " single-threaded"
-            )
-            .into(),
+            threads: pool > 1,
+            threads_reason,
+            max_threads: pool,
+            build: BUILD.into(),
             wasm_memory_bytes: memory::wasm_memory_bytes(),
         };
         Ok(Engine {
             host: Browser {
                 clock,
                 resolution_ns: resolution,
+                pool,
             },
             env,
         })
@@ -266,4 +272,57 @@ impl Engine {
             }),
         }
     }
+}
+
+#[cfg(feature = "threads")]
+pub use wasm_bindgen_rayon::init_thread_pool;
+
+#[cfg(not(feature = "threads"))]
+const BUILD: &str = concat!(
+    "lanes-worker ",
+    env!("CARGO_PKG_VERSION"),
+    " single-threaded"
+);
+#[cfg(feature = "threads")]
+const BUILD: &str = concat!("lanes-worker ", env!("CARGO_PKG_VERSION"), " threaded");
+
+/// The single-threaded build has no pool.
+#[cfg(not(feature = "threads"))]
+fn pool() -> Result<usize, String> {
+    Err("this is the single-threaded build".into())
+}
+
+/// The size of the rayon pool, after checking that it can run in parallel:
+/// the wasm memory must be shared (a build linked without `--shared-memory`
+/// still compiles, and its "pool" would silently be one thread), and every
+/// thread of the pool must answer a broadcast.
+#[cfg(feature = "threads")]
+fn pool() -> Result<usize, String> {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    if !memory
+        .buffer()
+        .is_instance_of::<js_sys::SharedArrayBuffer>()
+    {
+        return Err(
+            "this threaded build's memory is not shared (it was linked without --shared-memory), \
+             so its threads could not work on the same arrays"
+                .into(),
+        );
+    }
+    let n = rayon::current_num_threads();
+    if n < 2 {
+        return Err(format!(
+            "the thread pool has {n} thread: simd-threads needs two or more"
+        ));
+    }
+    let mut seen = rayon::broadcast(|ctx| ctx.index());
+    seen.sort_unstable();
+    seen.dedup();
+    if seen.len() != n {
+        return Err(format!(
+            "only {} of the pool's {n} threads answered",
+            seen.len()
+        ));
+    }
+    Ok(n)
 }

@@ -80,6 +80,7 @@ mod native {
             simd: true,
             threads: true,
             threads_reason: None,
+            max_threads: threads,
             build: env!("CARGO_PKG_VERSION").into(),
             wasm_memory_bytes: None,
         };
