@@ -21,6 +21,16 @@ try {
   const env = await page.evaluate(() => window.lanes.ready);
   console.log(JSON.stringify({ type: 'ready', env }));
   for (const request of requests) {
+    // simd-threads needs the worker's pool: leave it out where there is none.
+    if (request.variants.includes('simd-threads') && (!env.threads || env.max_threads < request.threads)) {
+      const why = env.threads
+        ? `the pool has ${env.max_threads} threads, not ${request.threads}`
+        : env.threads_reason;
+      console.log(JSON.stringify({ type: 'error', request, message: `simd-threads left out: ${why}` }));
+      request.variants = request.variants.filter((v) => v !== 'simd-threads');
+      if (request.variants.length === 0) continue;
+      request.threads = 1;
+    }
     const r = await page.evaluate(
       (req) => window.lanes.run(req).then((summary) => ({ summary }), (e) => ({ error: e.message })),
       request,

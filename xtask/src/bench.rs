@@ -109,7 +109,9 @@ fn requests(o: &Options) -> Vec<RunRequest> {
         max_bytes: u64::MAX,
         max_js_bytes: u64::MAX,
         max_threads: o.threads,
-        threads: o.native,
+        // In the browser the worker decides: bench.mjs drops simd-threads
+        // (and says why) where it has no pool.
+        threads: o.threads > 1,
         js: !o.native,
     };
     let mut out = Vec::new();
@@ -139,7 +141,7 @@ fn requests(o: &Options) -> Vec<RunRequest> {
                     dtype: dtype.name().into(),
                     shape: shape.dims(),
                     variants,
-                    threads: if o.native { o.threads } else { 1 },
+                    threads: o.threads,
                     seed: 1,
                     repeats: Some(o.repeats),
                     min_sample_ms: Some(o.min_sample_ms),
@@ -176,7 +178,7 @@ fn execute(o: &Options, reqs: &[RunRequest]) -> Result<Vec<Value>> {
     } else {
         install::browser_tools()?;
         let dist = site::build()?;
-        let port = serve::start(dist, 0, true)?;
+        let port = serve::start(dist, 0, serve::Mode::Isolated)?;
         let url = format!("http://127.0.0.1:{port}/");
         eprintln!("serving dist/ at {url} (cross-origin isolated)");
         let child = Command::new("node")
@@ -334,8 +336,54 @@ fn table(report: &Value) -> String {
             r["timeit"].as_str().unwrap_or("")
         );
     }
+    s += &scaling(report);
     for f in report["failed"].as_array().into_iter().flatten() {
         s += &format!("FAILED {f}\n");
+    }
+    s
+}
+
+/// `simd-threads` against `simd` of the same run, for every problem that
+/// measured both.
+fn scaling(report: &Value) -> String {
+    let records = report["records"].as_array().cloned().unwrap_or_default();
+    let key = |r: &Value| {
+        (
+            r["op"].clone(),
+            r["strategy"].clone(),
+            r["dtype"].clone(),
+            r["shape"].clone(),
+        )
+    };
+    let mut s = String::new();
+    for t in records.iter().filter(|r| r["variant"] == "simd-threads") {
+        let Some(one) = records
+            .iter()
+            .find(|r| r["variant"] == "simd" && key(r) == key(t))
+        else {
+            continue;
+        };
+        let (a, b) = (
+            one["min_ns"].as_f64().unwrap_or(f64::NAN),
+            t["min_ns"].as_f64().unwrap_or(f64::NAN),
+        );
+        let shape: Vec<String> = t["shape"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| d.to_string())
+            .collect();
+        s += &format!(
+            "simd-threads x{} vs simd: {}:{} {} {}: {} vs {} = {:.2}x\n",
+            t["threads"],
+            t["op"].as_str().unwrap_or(""),
+            t["strategy"].as_str().unwrap_or(""),
+            t["dtype"].as_str().unwrap_or(""),
+            shape.join("x"),
+            fmt_ns(a),
+            fmt_ns(b),
+            a / b
+        );
     }
     s
 }

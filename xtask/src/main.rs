@@ -27,7 +27,7 @@ fn main() -> ExitCode {
         Some("serve") => serve_cmd(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  worker        build the measurement worker into dist/pkg (Trunk's post-build hook)\n  build         build the static site into dist/\n  serve         build and serve the site on http://127.0.0.1:8080 (cross-origin isolated)\n  bench         run the suite in headless Chromium (or --native) and write JSON"
+                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  worker        build the measurement worker into dist/pkg (Trunk's post-build hook)\n  build         build the static site into dist/\n  serve         trunk serve on http://127.0.0.1:8080 (cross-origin isolated); --static isolated|plain|bare serves the release dist/ like a static host\n  bench         run the suite in headless Chromium (or --native) and write JSON"
             );
             Err("no task given".into())
         }
@@ -206,13 +206,17 @@ fn golden() -> Result {
         .env("PYTHONPATH", &deps))
 }
 
-/// Builds the site, serves it cross-origin isolated on a free port, and runs
-/// the Playwright tests of `tests/e2e` against it with node's test runner
-/// (screenshots of every chapter land in `target/screenshots`).
+/// Builds the site, serves it on free ports three ways (cross-origin
+/// isolated; plain, where the service worker isolates it; bare, without
+/// headers or service worker), and runs the Playwright tests of `tests/e2e`
+/// against them with node's test runner (screenshots of every chapter land
+/// in `target/screenshots`).
 fn e2e() -> Result {
     install::browser_tools()?;
     let dist = site::build()?;
-    let port = serve::start(dist, 0, true)?;
+    let port = serve::start(dist.clone(), 0, serve::Mode::Isolated)?;
+    let plain = serve::start(dist.clone(), 0, serve::Mode::Plain)?;
+    let bare = serve::start(dist, 0, serve::Mode::Bare)?;
     let shots = root().join("target/screenshots");
     std::fs::create_dir_all(&shots).map_err(|e| e.to_string())?;
     let tests: Vec<String> = std::fs::read_dir(root().join("tests/e2e"))
@@ -225,6 +229,8 @@ fn e2e() -> Result {
         .args(&tests)
         .current_dir(root().join("tests/e2e"))
         .env("LANES_URL", format!("http://127.0.0.1:{port}/"))
+        .env("LANES_PLAIN_URL", format!("http://127.0.0.1:{plain}/"))
+        .env("LANES_BARE_URL", format!("http://127.0.0.1:{bare}/"))
         .env("SCREENSHOTS", &shots))
 }
 
@@ -236,5 +242,20 @@ fn serve_cmd(args: &[String]) -> Result {
             .ok_or("--port needs a number")?,
         None => 8080,
     };
-    site::serve(port)
+    let mode = match args.iter().position(|a| a == "--static") {
+        None => return site::serve(port),
+        Some(i) => match args.get(i + 1).map(String::as_str) {
+            Some("isolated") => serve::Mode::Isolated,
+            Some("plain") => serve::Mode::Plain,
+            Some("bare") => serve::Mode::Bare,
+            _ => return Err("--static needs isolated, plain or bare".into()),
+        },
+    };
+    // The release dist/, served the way a static host would.
+    let dist = site::build()?;
+    let port = serve::start(dist, port, mode)?;
+    eprintln!("serving dist/ at http://127.0.0.1:{port}/ ({mode:?}); Ctrl-C stops");
+    loop {
+        std::thread::park();
+    }
 }

@@ -1,6 +1,8 @@
-//! A small static file server for the built site, on loopback only, with or
-//! without the cross-origin isolation headers (COOP/COEP), so that tests can
-//! serve the same `dist/` both ways.
+//! A small static file server for the built site, on loopback only, so that
+//! tests can serve the same `dist/` the three ways it meets the world: with
+//! the cross-origin isolation headers (COOP/COEP), as a plain static host
+//! that sends none (where coi-serviceworker.js steps in), and bare: no
+//! headers and no service worker.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -42,7 +44,21 @@ fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
     Some(out)
 }
 
-fn handle(mut stream: TcpStream, root: &Path, isolate: bool) -> std::io::Result<()> {
+/// How the site is served.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// With COOP/COEP/CORP headers (like `trunk serve`, or a `_headers` host).
+    Isolated,
+    /// No headers at all, like GitHub Pages.
+    Plain,
+    /// No headers, and the service worker is missing (404).
+    Bare,
+}
+
+/// The service worker that makes a plain host isolated.
+const SERVICE_WORKER: &str = "coi-serviceworker.js";
+
+fn handle(mut stream: TcpStream, root: &Path, mode: Mode) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -53,7 +69,9 @@ fn handle(mut stream: TcpStream, root: &Path, isolate: bool) -> std::io::Result<
     }
     let mut parts = line.split_whitespace();
     let (method, url) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
-    let file = resolve(root, url).filter(|p| p.is_file());
+    let file = resolve(root, url)
+        .filter(|p| p.is_file())
+        .filter(|p| mode != Mode::Bare || !p.ends_with(SERVICE_WORKER));
     let (status, body, ctype) = match (method, file) {
         ("GET" | "HEAD", Some(p)) => ("200 OK", std::fs::read(&p)?, content_type(&p)),
         ("GET" | "HEAD", None) => ("404 Not Found", b"not found\n".to_vec(), "text/plain"),
@@ -67,7 +85,7 @@ fn handle(mut stream: TcpStream, root: &Path, isolate: bool) -> std::io::Result<
         "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n",
         body.len()
     );
-    if isolate {
+    if mode == Mode::Isolated {
         head += "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\nCross-Origin-Resource-Policy: same-origin\r\n";
     }
     head += "\r\n";
@@ -80,7 +98,7 @@ fn handle(mut stream: TcpStream, root: &Path, isolate: bool) -> std::io::Result<
 
 /// Serves `root` on 127.0.0.1:`port` (0 picks a free port) in background
 /// threads; returns the port.
-pub(crate) fn start(root: PathBuf, port: u16, isolate: bool) -> Result<u16> {
+pub(crate) fn start(root: PathBuf, port: u16, mode: Mode) -> Result<u16> {
     let listener =
         TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("port {port}: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -88,7 +106,7 @@ pub(crate) fn start(root: PathBuf, port: u16, isolate: bool) -> Result<u16> {
         for stream in listener.incoming().flatten() {
             let root = root.clone();
             thread::spawn(move || {
-                let _ = handle(stream, &root, isolate);
+                let _ = handle(stream, &root, mode);
             });
         }
     });

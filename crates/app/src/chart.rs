@@ -334,3 +334,162 @@ pub fn dtype_chart(
     }
     Ok(svg)
 }
+
+/// Scaling with threads: the best time of `simd-threads` against its thread
+/// count (with `simd`, measured in the same runs, as a reference), and the
+/// speed-up over `simd` against the ideal one.
+pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<String, String> {
+    use lanes_kernels::Variant;
+    let best = |p: &crate::state::Point, v: Variant| {
+        p.results
+            .iter()
+            .find(|r| r.variant == Rung::Wasm(v))
+            .map(|r| r.min_ns)
+            .filter(|t| *t > 0.0)
+    };
+    let rows: Vec<(f64, f64, f64)> = points
+        .iter()
+        .filter_map(|p| {
+            Some((
+                p.threads as f64,
+                best(p, Variant::Simd)?,
+                best(p, Variant::SimdThreads)?,
+            ))
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(String::new());
+    }
+    let (fg, grid) = palette(dark);
+    let n = rows.iter().map(|r| r.0).fold(1.0, f64::max);
+    let ts = rows.iter().flat_map(|r| [r.1, r.2]);
+    let tlo = ts.clone().fold(f64::INFINITY, f64::min) / 1.5;
+    let thi = ts.fold(0.0, f64::max) * 1.5;
+    let sp_hi = rows.iter().map(|r| r.1 / r.2).fold(n, f64::max) * 1.15;
+    let w = width();
+    let narrow = w < 600;
+    let size = if narrow { (w, 640) } else { (w, 340) };
+    let (simd_c, thr_c) = (
+        color(Rung::Wasm(Variant::Simd)),
+        color(Rung::Wasm(Variant::SimdThreads)),
+    );
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let (left, right) = if narrow {
+            root.split_vertically(320)
+        } else {
+            root.split_horizontally(w / 2)
+        };
+        let font = |s| ("sans-serif", s).into_font().color(&fg);
+        let mut time = ChartBuilder::on(&left)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(64)
+            .caption("best time per loop", font(14))
+            .build_cartesian_2d(0.5..n + 0.5, log_axis(tlo, thi))
+            .map_err(|e| e.to_string())?;
+        time.configure_mesh()
+            .bold_line_style(grid)
+            .light_line_style(grid.mix(0.4))
+            .axis_style(fg)
+            .label_style(font(13))
+            .axis_desc_style(font(13))
+            .x_desc("threads")
+            .x_labels(n as usize + 2)
+            .x_label_formatter(&|v| {
+                if v.fract() == 0.0 && *v >= 1.0 {
+                    format!("{v:.0}")
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|v| format_time(*v))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        let simd_line: Vec<(f64, f64)> = rows.iter().map(|r| (r.0, r.1)).collect();
+        let thr_line: Vec<(f64, f64)> = rows.iter().map(|r| (r.0, r.2)).collect();
+        time.draw_series(DashedLineSeries::new(
+            simd_line.clone(),
+            6,
+            4,
+            simd_c.stroke_width(2),
+        ))
+        .map_err(|e| e.to_string())?
+        .label("simd (one thread)")
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], simd_c.stroke_width(3)));
+        time.draw_series(LineSeries::new(thr_line.clone(), thr_c.stroke_width(2)))
+            .map_err(|e| e.to_string())?
+            .label("simd-threads")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], thr_c.stroke_width(3))
+            });
+        time.draw_series(thr_line.iter().map(|&p| Circle::new(p, 4, thr_c.filled())))
+            .map_err(|e| e.to_string())?;
+        time.configure_series_labels()
+            .label_font(font(12))
+            .border_style(grid)
+            .background_style(if dark { RGBColor(27, 32, 41) } else { WHITE })
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(|e| e.to_string())?;
+
+        let mut speed = ChartBuilder::on(&right)
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(48)
+            .caption("speed-up over simd", font(14))
+            .build_cartesian_2d(0.5..n + 0.5, 0.0..sp_hi)
+            .map_err(|e| e.to_string())?;
+        speed
+            .configure_mesh()
+            .bold_line_style(grid)
+            .light_line_style(grid.mix(0.4))
+            .axis_style(fg)
+            .label_style(font(13))
+            .axis_desc_style(font(13))
+            .x_desc("threads")
+            .x_labels(n as usize + 2)
+            .x_label_formatter(&|v| {
+                if v.fract() == 0.0 && *v >= 1.0 {
+                    format!("{v:.0}")
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|v| format!("{v:.1}x"))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        speed
+            .draw_series(DashedLineSeries::new(
+                vec![(1.0, 1.0), (n, n)],
+                6,
+                4,
+                fg.mix(0.6).stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?
+            .label("ideal")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], fg.stroke_width(1)));
+        let sp: Vec<(f64, f64)> = rows.iter().map(|r| (r.0, r.1 / r.2)).collect();
+        speed
+            .draw_series(LineSeries::new(sp.clone(), thr_c.stroke_width(2)))
+            .map_err(|e| e.to_string())?
+            .label("measured")
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], thr_c.stroke_width(3))
+            });
+        speed
+            .draw_series(sp.iter().map(|&p| Circle::new(p, 4, thr_c.filled())))
+            .map_err(|e| e.to_string())?;
+        speed
+            .configure_series_labels()
+            .label_font(font(12))
+            .border_style(grid)
+            .background_style(if dark { RGBColor(27, 32, 41) } else { WHITE })
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(svg)
+}

@@ -1,7 +1,8 @@
 //! Exports of a run: JSON (the bench schema, docs/bench-schema.md), CSV (one
 //! row per sample) and the chart as SVG, downloaded from a Blob.
 
-use lanes_harness::protocol::Environment;
+use lanes_harness::protocol::{Environment, Rung};
+use lanes_kernels::Variant;
 use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 
@@ -20,7 +21,12 @@ pub fn json(live: &Live, env: Option<&Environment>) -> Option<String> {
             m.insert("strategy".into(), json!(info.strategy));
             m.insert("dtype".into(), json!(info.dtype));
             m.insert("shape".into(), json!(info.shape));
-            m.insert("threads".into(), json!(1));
+            let threads = if r.variant == Rung::Wasm(Variant::SimdThreads) {
+                info.threads
+            } else {
+                1
+            };
+            m.insert("threads".into(), json!(threads));
             m.insert("unit".into(), json!(info.unit));
             m.insert("noop_ns_per_loop".into(), json!(live.noop_ns));
             Some(v)
@@ -82,7 +88,7 @@ pub struct ImportedRecord {
     pub strategy: String,
     pub dtype: String,
     pub shape: Vec<usize>,
-    pub variant: lanes_harness::protocol::Rung,
+    pub variant: Rung,
     pub median_ns: f64,
 }
 

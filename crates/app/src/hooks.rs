@@ -144,6 +144,7 @@ pub fn use_runner(d: UseReducerDispatcher<State>, config: Config) -> Runner {
                             Box::new(Point {
                                 size: c.size,
                                 dtype: c.dtype,
+                                threads: c.threads_used(),
                                 bytes_per_array: bytes,
                                 results: summary.results,
                             }),

@@ -47,11 +47,11 @@ fn App() -> Html {
         Callback::from(move |c| d.dispatch(Action::Chapter(c)))
     };
     let on_try = {
-        let (d, chapter) = (state.dispatcher(), state.config.chapter);
+        let (d, chapter, pool) = (state.dispatcher(), state.config.chapter, state.config.pool);
         let run = run.clone();
         Callback::from(move |()| {
             d.dispatch(Action::Chapter(chapter));
-            run.emit(Some(Config::for_chapter(chapter)));
+            run.emit(Some(Config::for_chapter(chapter).on_pool(pool)));
         })
     };
     let on_run = {
@@ -135,14 +135,14 @@ fn App() -> Html {
             <main>
                 <Intro chapter={state.config.chapter} on_chapter={on_chapter} on_try={on_try} running={running} />
                 <div class="workbench">
-                    <Controls config={state.config.clone()} running={running} progress={progress}
+                    <Controls config={state.config.clone()} running={running} ready={state.env.is_some()} progress={progress}
                         on_action={on_action} on_run={on_run} on_stop={on_stop} />
                     <EnvCard env={state.env.clone()} error={state.env_error.clone()} />
                 </div>
                 <Results live={state.live.clone()} dark={state.dark} on_export={on_export}
                     imported={state.imported.clone()} import_error={state.import_error.clone()} on_import={on_import} />
                 <SweepPanel sweep={state.sweep.clone()} running={running} on_sweep={on_sweep} dark={state.dark}
-                    unit={state.config.op.info().unit} />
+                    unit={state.config.op.info().unit} threads_blocked={state.config.threads_sweep_blocked()} />
                 <CodePanel op={state.config.op} strategy={state.config.strategy} />
             </main>
         </>

@@ -7,7 +7,7 @@ use lanes_harness::protocol::{
     Environment, Event, Limits, RunInfo, RunRequest, Rung, VariantResult, js_bytes, offered,
     wasm_bytes,
 };
-use lanes_kernels::{DType, Op, Problem, Shape, Strategy};
+use lanes_kernels::{DType, Op, Problem, Shape, Strategy, Variant};
 use yew::Reducible;
 
 use crate::chapters::CHAPTERS;
@@ -26,19 +26,27 @@ pub struct Config {
     pub min_sample_ms: f64,
     /// The time budget of a run, in seconds: past it no new round starts.
     pub budget_s: u32,
+    /// Threads of the worker's pool: 1 until the worker reports one (and
+    /// wherever there is none).
+    pub pool: usize,
+    /// Threads `simd-threads` uses; 0 means the whole pool.
+    pub threads: usize,
 }
 
 /// The budgets offered, in seconds.
 pub const BUDGETS: [u32; 4] = [5, 15, 60, 300];
 
-/// The limits of the single-threaded worker (see crates/worker).
-pub const LIMITS: Limits = Limits {
+/// The worker's limits (see crates/worker), but for its pool.
+const LIMITS: Limits = Limits {
     max_bytes: 1 << 30,
     max_js_bytes: 1 << 30,
     max_threads: 1,
     threads: false,
     js: true,
 };
+
+/// The largest pool the worker starts (web/js/worker.js).
+pub const MAX_POOL: usize = 16;
 
 pub const MIN_SIZE: usize = 10;
 
@@ -55,9 +63,43 @@ impl Config {
             repeats: 7,
             min_sample_ms: 10.0,
             budget_s: 60,
+            pool: 1,
+            threads: 0,
         };
         config.variants = config.offered();
         config
+    }
+
+    /// The same config on a worker with a pool of `pool` threads. Rungs
+    /// left at their default (all offered) gain `simd-threads`; a pool too
+    /// small for it loses it.
+    pub fn on_pool(self, pool: usize) -> Config {
+        let all = self.variants == self.offered();
+        let mut c = Config {
+            pool: pool.max(1),
+            ..self
+        };
+        if all {
+            c.variants = c.offered();
+        }
+        c.settle()
+    }
+
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_threads: self.pool,
+            threads: self.pool > 1,
+            ..LIMITS
+        }
+    }
+
+    /// The threads `simd-threads` runs on.
+    pub fn threads_used(&self) -> usize {
+        if self.threads == 0 {
+            self.pool
+        } else {
+            self.threads.min(self.pool)
+        }
     }
 
     pub fn shape(&self) -> Shape {
@@ -76,7 +118,7 @@ impl Config {
     /// The rungs this problem offers in this worker.
     pub fn offered(&self) -> Vec<Rung> {
         self.problem()
-            .map(|p| offered(&p, &LIMITS))
+            .map(|p| offered(&p, &self.limits()))
             .unwrap_or_default()
     }
 
@@ -130,7 +172,7 @@ impl Config {
             dtype: self.dtype.name().into(),
             shape: self.shape().dims(),
             variants: self.variants.iter().map(|v| v.name().to_owned()).collect(),
-            threads: 1,
+            threads: self.threads_used(),
             seed,
             repeats: Some(self.repeats),
             min_sample_ms: Some(self.min_sample_ms),
@@ -184,13 +226,17 @@ pub enum SweepKind {
     Sizes,
     /// The dtype, over every dtype the op takes.
     DTypes,
+    /// The threads of `simd-threads`, from 1 to the pool, against `simd`.
+    Threads,
 }
 
-/// One point of a sweep: the size or dtype, and each rung's result there.
+/// One point of a sweep: the size, dtype or thread count, and each rung's
+/// result there.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Point {
     pub size: usize,
     pub dtype: DType,
+    pub threads: usize,
     pub bytes_per_array: u64,
     pub results: Vec<VariantResult>,
 }
@@ -248,7 +294,38 @@ impl Config {
                     )
                 })
                 .collect(),
+            SweepKind::Threads => {
+                let both = vec![Rung::Wasm(Variant::Simd), Rung::Wasm(Variant::SimdThreads)];
+                if !both.iter().all(|r| self.offered().contains(r)) {
+                    return Vec::new();
+                }
+                (1..=self.pool)
+                    .map(|threads| {
+                        quick(Config {
+                            threads,
+                            variants: both.clone(),
+                            ..self.clone()
+                        })
+                    })
+                    .collect()
+            }
         }
+    }
+
+    /// Why a sweep over threads cannot run here, if it cannot.
+    pub fn threads_sweep_blocked(&self) -> Option<String> {
+        if self.pool < 2 {
+            return Some("no thread pool here (see This device)".into());
+        }
+        let offered = self.offered();
+        if !offered.contains(&Rung::Wasm(Variant::SimdThreads)) {
+            return Some(format!(
+                "{} ({}) has no simd-threads rung",
+                self.op.name(),
+                self.dtype.numpy_name()
+            ));
+        }
+        None
     }
 }
 
@@ -292,6 +369,8 @@ pub enum Action {
     Toggle(Rung),
     Repeats(usize),
     Budget(u32),
+    /// Threads for `simd-threads` (0: the whole pool).
+    Threads(usize),
     /// A run with this id started.
     Start(u32),
     Event(u32, Box<Event>),
@@ -314,7 +393,12 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Chapter(c) if c < CHAPTERS.len() => s.config = Config::for_chapter(c),
+            Action::Chapter(c) if c < CHAPTERS.len() => {
+                s.config = Config {
+                    threads: s.config.threads,
+                    ..Config::for_chapter(c).on_pool(s.config.pool)
+                }
+            }
             Action::Chapter(_) => {}
             Action::Op(op) => s.config = Config { op, ..s.config }.settle(),
             Action::Strategy(st) => {
@@ -341,6 +425,8 @@ impl Reducible for State {
             Action::Repeats(r) => s.config.repeats = r.clamp(1, 100),
             Action::Budget(b) if BUDGETS.contains(&b) => s.config.budget_s = b,
             Action::Budget(_) => {}
+            Action::Threads(t) if t <= s.config.pool => s.config.threads = t,
+            Action::Threads(_) => {}
             Action::Toggle(v) => {
                 if let Some(i) = s.config.variants.iter().position(|x| *x == v) {
                     if s.config.variants.len() > 1 {
@@ -418,7 +504,26 @@ impl Reducible for State {
                     };
                 }
             }
-            Action::Env(Ok(env)) => s.env = Some(env),
+            Action::Env(Ok(env)) => {
+                let pool = if env.threads { env.max_threads } else { 1 };
+                let before = s.config.variants.clone();
+                s.config = s.config.clone().on_pool(pool);
+                if s.config.threads > s.config.pool {
+                    s.notes.push(format!(
+                        "threads {} is more than this device's pool of {}: using all of them",
+                        s.config.threads, s.config.pool
+                    ));
+                    s.config.threads = 0;
+                }
+                let st = Rung::Wasm(Variant::SimdThreads);
+                if before.contains(&st) && !s.config.variants.contains(&st) {
+                    s.notes.push(format!(
+                        "simd-threads cannot run here: {}",
+                        env.threads_reason.clone().unwrap_or_default()
+                    ));
+                }
+                s.env = Some(env);
+            }
             Action::Env(Err(m)) => s.env_error = Some(m),
             Action::Dark(d) => s.dark = d,
         }
@@ -449,5 +554,92 @@ fn fold(live: &mut Live, e: Event) {
             live.status = Status::Done;
         }
         Event::Ready { .. } | Event::Verified { .. } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(threads: bool, pool: usize) -> Environment {
+        Environment {
+            platform: "browser".into(),
+            user_agent: String::new(),
+            cross_origin_isolated: threads,
+            hardware_concurrency: pool,
+            timer_resolution_ns: 5000.0,
+            simd: true,
+            threads,
+            threads_reason: (!threads).then(|| "the page is not cross-origin isolated".into()),
+            max_threads: if threads { pool } else { 1 },
+            build: "test".into(),
+            wasm_memory_bytes: None,
+        }
+    }
+
+    fn with(s: State, a: Action) -> State {
+        (*Rc::new(s).reduce(a)).clone()
+    }
+
+    const ST: Rung = Rung::Wasm(Variant::SimdThreads);
+
+    #[test]
+    fn a_pool_brings_simd_threads_and_a_threads_sweep() {
+        let mut s = State::default();
+        s = with(s, Action::Op(Op::Exp));
+        assert!(!s.config.variants.contains(&ST), "no pool known yet");
+        assert!(s.config.threads_sweep_blocked().is_some());
+        s = with(s, Action::Env(Ok(env(true, 4))));
+        assert!(s.config.variants.contains(&ST));
+        assert_eq!(s.config.request(1).threads, 4, "the whole pool by default");
+        assert_eq!(s.config.threads_sweep_blocked(), None);
+        let plan = s.config.sweep(SweepKind::Threads);
+        assert_eq!(
+            plan.iter().map(|c| c.threads_used()).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
+        assert!(
+            plan.iter()
+                .all(|c| c.variants == [Rung::Wasm(Variant::Simd), ST])
+        );
+        s = with(s, Action::Threads(3));
+        assert_eq!(s.config.request(1).threads, 3);
+        s = with(s, Action::Threads(5));
+        assert_eq!(s.config.threads, 3, "more than the pool is ignored");
+        // A chapter keeps the pool.
+        s = with(s, Action::Chapter(2));
+        assert_eq!(s.config.pool, 4);
+        assert!(s.config.variants.contains(&ST));
+    }
+
+    #[test]
+    fn no_pool_no_threads_with_the_reason() {
+        let mut s = State::default();
+        s.config.op = Op::Exp;
+        s.config.variants = vec![Rung::Wasm(Variant::Simd), ST];
+        s.config.threads = 2;
+        s = with(s, Action::Env(Ok(env(false, 1))));
+        assert_eq!(s.config.variants, [Rung::Wasm(Variant::Simd)]);
+        assert_eq!(s.config.request(1).threads, 1);
+        assert!(
+            s.notes.iter().any(|n| n
+                .contains("simd-threads cannot run here: the page is not cross-origin isolated")),
+            "{:?}",
+            s.notes
+        );
+        assert_eq!(
+            s.config.threads_sweep_blocked().as_deref(),
+            Some("no thread pool here (see This device)")
+        );
+        assert!(s.config.sweep(SweepKind::Threads).is_empty());
+        // Sort has no simd-threads rung even with a pool.
+        let mut s = with(State::default(), Action::Env(Ok(env(true, 2))));
+        s = with(s, Action::Op(Op::Sort));
+        assert!(
+            s.config
+                .threads_sweep_blocked()
+                .unwrap()
+                .contains("no simd-threads rung")
+        );
     }
 }

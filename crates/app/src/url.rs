@@ -6,7 +6,7 @@ use lanes_harness::protocol::Rung;
 use lanes_kernels::{DType, Op, Strategy};
 
 use crate::chapters::CHAPTERS;
-use crate::state::{Config, MIN_SIZE};
+use crate::state::{Config, MAX_POOL, MIN_SIZE};
 
 /// Longest parameter value echoed back in a note.
 const ECHO: usize = 40;
@@ -111,8 +111,14 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
         }
     }
     c.size = c.size.clamp(MIN_SIZE, c.max_size());
-    let offered = c.offered();
-    c.variants = offered.clone();
+    c.variants = c.offered();
+    // The pool is not known yet: a link may name `simd-threads`, which stays
+    // if the worker turns out to have a pool (see `Config::on_pool`).
+    let offered = Config {
+        pool: MAX_POOL,
+        ..c.clone()
+    }
+    .offered();
     if let Some(v) = get("variants") {
         let mut picked = Vec::new();
         for name in v.split(',').filter(|s| !s.is_empty()) {
@@ -143,6 +149,15 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
             )),
         }
     }
+    if let Some(v) = get("threads") {
+        match v.parse::<usize>() {
+            Ok(t) if (1..=MAX_POOL).contains(&t) => c.threads = t,
+            _ => notes.push(format!(
+                "threads {:?} is not 1 to {MAX_POOL}: using the whole pool",
+                shown(v)
+            )),
+        }
+    }
     if let Some(v) = get("budget") {
         match v.parse::<u32>() {
             Ok(b) if crate::state::BUDGETS.contains(&b) => c.budget_s = b,
@@ -160,8 +175,13 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
 /// The query string of a config.
 pub fn query(c: &Config) -> String {
     let variants: Vec<&str> = c.variants.iter().map(|v| v.name()).collect();
+    let threads = if c.threads > 0 {
+        format!("&threads={}", c.threads)
+    } else {
+        String::new()
+    };
     format!(
-        "?chapter={}&op={}&strategy={}&dtype={}&size={}&variants={}&repeats={}&budget={}",
+        "?chapter={}&op={}&strategy={}&dtype={}&size={}&variants={}&repeats={}&budget={}{threads}",
         c.chapter + 1,
         c.op.name(),
         c.strategy.name(),
@@ -202,6 +222,33 @@ mod tests {
     }
 
     #[test]
+    fn threads_wait_for_the_pool() {
+        let (c, notes) = parse(&pairs(
+            "?op=exp&dtype=f32&size=100000&variants=simd,simd-threads&threads=2",
+        ));
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(c.threads, 2);
+        let st = Rung::Wasm(lanes_kernels::Variant::SimdThreads);
+        assert!(c.variants.contains(&st), "kept until the pool is known");
+        let (back, _) = parse(&pairs(&query(&c)));
+        assert_eq!(back, c);
+        // A pool: it stays, and the request asks for 2 threads.
+        let on2 = c.clone().on_pool(4);
+        assert!(on2.variants.contains(&st));
+        assert_eq!(on2.request(1).threads, 2);
+        // No pool: it goes.
+        let on1 = c.on_pool(1);
+        assert!(!on1.variants.contains(&st));
+        assert_eq!(on1.variants, [Rung::Wasm(lanes_kernels::Variant::Simd)]);
+        // Default rungs gain simd-threads with a pool, and use all of it.
+        let (d, _) = parse(&pairs("?op=exp&dtype=f32"));
+        assert!(!d.variants.contains(&st));
+        let d = d.on_pool(3);
+        assert!(d.variants.contains(&st));
+        assert_eq!(d.request(1).threads, 3);
+    }
+
+    #[test]
     fn bad_values_fall_back_with_a_note() {
         let (c, notes) = parse(&pairs(
             "?op=<script>alert(1)</script>&dtype=f7&size=-3&variants=simd,nope&repeats=0",
@@ -213,8 +260,13 @@ mod tests {
             notes[0].contains("<script>"),
             "the bad value is echoed, as text"
         );
-        let (c, notes) = parse(&pairs("?size=1e12"));
+        let (c, notes) = parse(&pairs("?threads=0&size=1e12"));
+        assert_eq!(c.threads, 0);
         assert_eq!(c.size, c.max_size());
         assert!(notes[0].contains("would need 12.0 TB"), "{notes:?}");
+        assert!(
+            notes[1].contains("threads \"0\" is not 1 to 16"),
+            "{notes:?}"
+        );
     }
 }

@@ -190,12 +190,13 @@ impl Subject for Indexed<'_> {
 /// Stops starting rounds when the budget is spent (every subject still gets
 /// one sample). Returns the calibrations.
 ///
-/// A primed subject gets one untimed call before each of its samples. The
-/// threaded rung needs it: while the other rungs of a round run, its pool's
-/// threads fall asleep, and waking them (microseconds on a laptop,
-/// milliseconds on a busy virtual machine, whose idle cores the host takes
-/// back) would otherwise be timed as part of the kernel. `%timeit` has no
-/// such gap: its loops run back to back.
+/// A primed subject is warmed up again (untimed, `warmup_ns`) before each
+/// of its samples. The threaded rung needs it: while the other rungs of a
+/// round run, its pool's threads fall asleep, and the first milliseconds
+/// after they wake run slowly (on a laptop the core wakes in microseconds;
+/// on a busy virtual machine the host gives the idle virtual core back only
+/// after several milliseconds). `%timeit` has no such gap: its loops run
+/// back to back.
 pub fn measure(
     clock: &dyn Clock,
     primed: &[bool],
@@ -235,7 +236,15 @@ pub fn measure(
         }
         for (index, cal) in cals.iter().enumerate() {
             if primed[index] {
-                run(index, 1);
+                warm_up(
+                    clock,
+                    &mut Indexed {
+                        run: &mut *run,
+                        index,
+                    },
+                    settings.warmup_ns,
+                    f64::INFINITY,
+                );
             }
             let (ns, extra_bytes) = time(
                 clock,

@@ -126,7 +126,7 @@ fn rounds_interleave_the_subjects_and_respect_the_budget() {
 }
 
 #[test]
-fn a_primed_subject_gets_one_untimed_call_before_each_sample() {
+fn a_primed_subject_is_warmed_up_before_each_sample() {
     let clock = FakeClock::new(0.0);
     let calls = RefCell::new(Vec::new());
     let mut run = |i: usize, loops: u64| {
@@ -136,7 +136,7 @@ fn a_primed_subject_gets_one_untimed_call_before_each_sample() {
     let settings = Settings {
         min_sample_ns: 1e6,
         repeats: 3,
-        warmup_ns: 1.0,
+        warmup_ns: 3e6,
         budget_ns: 1e12,
         max_loops: 1 << 40,
     };
@@ -144,15 +144,14 @@ fn a_primed_subject_gets_one_untimed_call_before_each_sample() {
     planner::measure(&clock, &[false, true], &mut run, &settings, 1.0, &mut |s| {
         samples.borrow_mut().push((s.subject, s.ns));
     });
-    // Each sample times one loop of 1 ms: the priming call is not in it.
+    // Each sample times one loop of 1 ms: the warm-up is not in it.
     assert_eq!(samples.borrow().len(), 6);
     assert!(samples.borrow().iter().all(|&(_, ns)| ns == 1e6));
-    // From the first round on, subject 1 is called twice per round (the
-    // untimed call, then the timed one), subject 0 once.
+    // In the rounds, subject 1 runs 3 ms of untimed calls, then its timed
+    // call; subject 0 only its timed call.
     let calls = calls.borrow();
-    let first_round = calls.len() - 9;
-    let rounds: Vec<usize> = calls[first_round..].iter().map(|c| c.0).collect();
-    assert_eq!(rounds, [0, 1, 1, 0, 1, 1, 0, 1, 1]);
+    let rounds: Vec<usize> = calls[calls.len() - 15..].iter().map(|c| c.0).collect();
+    assert_eq!(rounds, [0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1]);
 }
 
 #[test]

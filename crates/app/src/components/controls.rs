@@ -1,4 +1,5 @@
-//! The controls of an experiment: op, strategy, dtype, size, rungs, repeats.
+//! The controls of an experiment: op, strategy, dtype, size, rungs, repeats,
+//! threads, time budget.
 
 use lanes_harness::protocol::{Rung, format_bytes};
 use lanes_kernels::Op;
@@ -12,6 +13,8 @@ use crate::state::{Action, Config, MIN_SIZE};
 pub struct ControlsProps {
     pub config: Config,
     pub running: bool,
+    /// Whether the worker has started (runs wait for it).
+    pub ready: bool,
     pub progress: (usize, usize),
     pub on_action: Callback<Action>,
     pub on_run: Callback<()>,
@@ -86,6 +89,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
     };
     let on_repeats = parsed(&act, input_value, Action::Repeats);
     let on_budget = parsed(&act, select_value, Action::Budget);
+    let on_threads = parsed(&act, select_value, Action::Threads);
     let (bytes_array, bytes_total) = match c.problem() {
         Ok(p) => (p.inputs()[0].nbytes(), p.total_bytes() + p.temp_bytes()),
         Err(_) => (0, 0),
@@ -134,6 +138,16 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <label>{ "Repeats" }
                     <input type="number" min="1" max="100" value={c.repeats.to_string()} onchange={on_repeats} aria-label="Repeats" />
                 </label>
+                <label title={(c.pool < 2).then_some("no thread pool here: see This device")}>{ "Threads" }
+                    <select onchange={on_threads} aria-label="Threads" disabled={c.pool < 2}>
+                        <option value="0" selected={c.threads == 0}>{ format!("all ({})", c.pool) }</option>
+                        if c.pool > 1 {
+                            { for (1..=c.pool).map(|t| html! {
+                                <option value={t.to_string()} selected={c.threads == t}>{ t }</option>
+                            }) }
+                        }
+                    </select>
+                </label>
                 <label>{ "Time budget" }
                     <select onchange={on_budget} aria-label="Time budget">
                         { for crate::state::BUDGETS.iter().map(|b| html! {
@@ -152,7 +166,9 @@ pub fn Controls(p: &ControlsProps) -> Html {
             </div>
             <fieldset class="row rungs"><legend>{ "Rungs of the ladder" }</legend>{ for rungs }</fieldset>
             <div class="row actions">
-                <button class="primary" disabled={p.running} onclick={move |_| run.emit(())}>{ "Run" }</button>
+                <button class="primary" disabled={p.running || !p.ready} onclick={move |_| run.emit(())}>
+                    { if p.ready { "Run" } else { "Starting…" } }
+                </button>
                 <button disabled={!p.running} onclick={move |_| stop.emit(())}>{ "Stop" }</button>
                 if p.running {
                     <progress max={total.max(1).to_string()} value={done.to_string()} aria-label="Samples received"></progress>

@@ -38,7 +38,10 @@ pub fn EnvCard(p: &EnvProps) -> Html {
         };
     };
     let threads = if env.threads {
-        "yes".to_owned()
+        format!(
+            "yes: a pool of {} Web Workers on shared memory",
+            env.max_threads
+        )
     } else {
         format!("no: {}", env.threads_reason.clone().unwrap_or_default())
     };

@@ -1,9 +1,10 @@
 //! Sweeps: throughput against size (where caches run out and SIMD stops
-//! helping), and the same op across dtypes (time and bytes side by side).
+//! helping), the same op across dtypes (time and bytes side by side), and
+//! `simd-threads` against its thread count (time and speed-up).
 
 use lanes_harness::protocol::{Rung, format_bytes};
 use lanes_harness::stats::format_time;
-use lanes_kernels::Unit;
+use lanes_kernels::{Unit, Variant};
 use yew::prelude::*;
 
 use crate::chart;
@@ -17,22 +18,30 @@ pub struct SweepProps {
     pub on_sweep: Callback<SweepKind>,
     pub dark: bool,
     pub unit: Unit,
+    /// Why the threads sweep cannot run here, if it cannot.
+    pub threads_blocked: Option<String>,
 }
 
 #[component]
 pub fn SweepPanel(p: &SweepProps) -> Html {
-    let (sizes, dtypes) = (p.on_sweep.clone(), p.on_sweep.clone());
+    let (sizes, dtypes, threads) = (p.on_sweep.clone(), p.on_sweep.clone(), p.on_sweep.clone());
     let buttons = html! {
         <div class="row actions">
             <button disabled={p.running} onclick={move |_| sizes.emit(SweepKind::Sizes)}>{ "Sweep sizes" }</button>
             <button disabled={p.running} onclick={move |_| dtypes.emit(SweepKind::DTypes)}>{ "Compare dtypes" }</button>
+            <button disabled={p.running || p.threads_blocked.is_some()} title={p.threads_blocked.clone()}
+                onclick={move |_| threads.emit(SweepKind::Threads)}>{ "Scale over threads" }</button>
+            if let Some(why) = &p.threads_blocked {
+                <span class="muted">{ format!("Threads: {why}.") }</span>
+            }
         </div>
     };
     let Some(sw) = &p.sweep else {
         return html! {
             <section class="sweep" aria-label="Sweeps">
                 <h2>{ "Sweeps" }</h2>
-                <p class="muted">{ "Run the chosen rungs over sizes from 100 elements up, or over every dtype the op takes (3 samples each)." }</p>
+                <p class="muted">{ "Run the chosen rungs over sizes from 100 elements up, or over every dtype the op takes, \
+                    or simd-threads over 1 to all of the pool's threads against simd (3 samples each)." }</p>
                 { buttons }
             </section>
         };
@@ -50,6 +59,7 @@ pub fn SweepPanel(p: &SweepProps) -> Html {
     let svg = match sw.kind {
         SweepKind::Sizes => chart::sweep_chart(&sw.points, &order, p.unit, p.dark),
         SweepKind::DTypes => chart::dtype_chart(&sw.points, &order, p.dark),
+        SweepKind::Threads => chart::threads_chart(&sw.points, p.dark),
     };
     let figure = match svg {
         Ok(s) if !s.is_empty() => Html::from_html_unchecked(AttrValue::from(s)),
@@ -67,7 +77,15 @@ pub fn SweepPanel(p: &SweepProps) -> Html {
         let label = match sw.kind {
             SweepKind::Sizes => group(pt.size),
             SweepKind::DTypes => pt.dtype.numpy_name().to_owned(),
+            SweepKind::Threads => pt.threads.to_string(),
         };
+        let speedup = (sw.kind == SweepKind::Threads).then(|| {
+            let t = |v| pt.results.iter().find(|x| x.variant == v).map(|x| x.min_ns);
+            match (t(Rung::Wasm(Variant::Simd)), t(Rung::Wasm(Variant::SimdThreads))) {
+                (Some(a), Some(b)) if b > 0.0 => format!("{:.2}x", a / b),
+                _ => "–".to_owned(),
+            }
+        });
         html! {
             <tr>
                 <th scope="row">{ label }</th>
@@ -78,12 +96,19 @@ pub fn SweepPanel(p: &SweepProps) -> Html {
                     });
                     html! { <td>{ cell }</td> }
                 }) }
+                if let Some(sp) = speedup { <td>{ sp }</td> }
             </tr>
         }
     });
     let title = match sw.kind {
         SweepKind::Sizes => "Throughput against size",
         SweepKind::DTypes => "The same op across dtypes",
+        SweepKind::Threads => "Scaling with threads",
+    };
+    let first = match sw.kind {
+        SweepKind::Sizes => "elements",
+        SweepKind::DTypes => "dtype",
+        SweepKind::Threads => "threads",
     };
     html! {
         <section class="sweep" aria-label="Sweeps" aria-live="polite">
@@ -97,11 +122,17 @@ pub fn SweepPanel(p: &SweepProps) -> Html {
                 <p class="muted">{ "Browsers do not tell pages their cache sizes: look for the size where throughput drops, \
                     where the arrays stop fitting in a cache level and memory bandwidth sets the pace." }</p>
             }
+            if sw.kind == SweepKind::Threads {
+                <p class="muted">{ "Each point runs simd and simd-threads together, so the speed-up compares numbers taken \
+                    moments apart. Threads that idle fall asleep; an untimed call before every simd-threads sample wakes them, \
+                    as %timeit's back-to-back loops would. Memory-bound ops stop scaling once the cores share the memory bus." }</p>
+            }
             <table>
                 <thead><tr>
-                    <th scope="col">{ if sw.kind == SweepKind::Sizes { "elements" } else { "dtype" } }</th>
+                    <th scope="col">{ first }</th>
                     <th scope="col">{ "bytes per array" }</th>
                     { for order.iter().map(|r| html! { <th scope="col"><span class="swatch" style={swatch(*r)}></span>{ r.name() }</th> }) }
+                    if sw.kind == SweepKind::Threads { <th scope="col">{ "speed-up" }</th> }
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
