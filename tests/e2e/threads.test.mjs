@@ -187,10 +187,10 @@ test('served bare, without headers or service worker, the page falls back to one
     });
     const { page, errors } = await open(browser.context, BARE_URL);
     const e = await env(page);
-    assert.equal(await page.evaluate(() => window.crossOriginIsolated), false);
+    assert.equal(await page.evaluate(() => window.crossOriginIsolated), false, 'the page is not cross-origin isolated');
     assert.equal(await page.evaluate(() => navigator.serviceWorker?.controller ?? null), null, 'no service worker');
     assert.equal(e.cross_origin_isolated, false);
-    assert.equal(e.threads, false);
+    assert.equal(e.threads, false, 'no threads without isolation');
     assert.equal(e.max_threads, 1);
     assert.match(e.build, /single-threaded$/);
     assert.match(e.threads_reason ?? '', /cross-origin isolat/i);
@@ -251,7 +251,7 @@ test('a threaded build whose memory is not shared is detected, and the page fall
     const { page, errors } = await open(browser.context, server.url);
     const e = await env(page);
     assert.equal(e.cross_origin_isolated, true, 'isolated: the reason must be the memory, not the headers');
-    assert.equal(e.threads, false);
+    assert.equal(e.threads, false, 'a build without shared memory gives no threads');
     assert.equal(e.max_threads, 1);
     assert.match(e.build, /single-threaded$/);
     assert.match(e.threads_reason ?? '', /memory is not shared/);
