@@ -14,7 +14,9 @@ use crate::{Result, cargo, install, root, run, serve, site};
 /// The bench's options.
 #[derive(Debug)]
 struct Options {
-    ops: Vec<(Op, Strategy)>,
+    /// Each op with its strategy, and its own sizes (`op:strategy@n+n`),
+    /// if it names any.
+    ops: Vec<(Op, Strategy, Vec<usize>)>,
     dtypes: Vec<DType>,
     sizes: Vec<usize>,
     variants: Option<Vec<String>>,
@@ -60,12 +62,7 @@ fn parse(args: &[String]) -> Result<Options> {
             "--sizes" => {
                 o.sizes = list(&val()?)
                     .iter()
-                    .map(|s| {
-                        s.replace('_', "")
-                            .parse::<f64>()
-                            .map(|x| x as usize)
-                            .map_err(|e| format!("size {s}: {e}"))
-                    })
+                    .map(|s| size(s))
                     .collect::<Result<_>>()?
             }
             "--variants" => o.variants = Some(list(&val()?)),
@@ -86,7 +83,13 @@ fn parse(args: &[String]) -> Result<Options> {
         }
     }
     for op in ops {
-        let (name, strategy) = op.split_once(':').unwrap_or((&op, ""));
+        let (op, sizes) = op.split_once('@').unwrap_or((&op, ""));
+        let sizes: Vec<usize> = sizes
+            .split('+')
+            .filter(|s| !s.is_empty())
+            .map(size)
+            .collect::<Result<_>>()?;
+        let (name, strategy) = op.split_once(':').unwrap_or((op, ""));
         let op: Op = name
             .parse()
             .map_err(|e: lanes_kernels::Error| e.to_string())?;
@@ -97,9 +100,27 @@ fn parse(args: &[String]) -> Result<Options> {
                 .parse()
                 .map_err(|e: lanes_kernels::Error| e.to_string())?
         };
-        o.ops.push((op, strategy));
+        o.ops.push((op, strategy, sizes));
     }
     Ok(o)
+}
+
+/// A size: `1e7`, `10_000_000`, or `512x512` (elements of a matrix).
+fn size(s: &str) -> Result<usize> {
+    let n = |t: &str| {
+        t.replace('_', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite() && *x >= 0.0)
+            .map(|x| x as usize)
+            .ok_or(format!(
+                "size {s:?} is not a number of elements (like 1e6 or 512x512)"
+            ))
+    };
+    match s.split_once('x') {
+        Some((r, c)) => Ok(n(r)? * n(c)?),
+        None => n(s),
+    }
 }
 
 /// The requests of the suite: every op x dtype x size the op takes, with
@@ -115,9 +136,11 @@ fn requests(o: &Options) -> Vec<RunRequest> {
         js: !o.native,
     };
     let mut out = Vec::new();
-    for &(op, strategy) in &o.ops {
+    for (op, strategy, sizes) in &o.ops {
+        let (op, strategy) = (*op, *strategy);
+        let sizes = if sizes.is_empty() { &o.sizes } else { sizes };
         for &dtype in &o.dtypes {
-            for &n in &o.sizes {
+            for &n in sizes {
                 let shape = if op.info().matrix {
                     let r = (n as f64).sqrt().round() as usize;
                     Shape::Matrix(r, r)
@@ -412,4 +435,36 @@ pub(crate) fn bench(args: &[String]) -> Result {
         eprintln!("wrote {path}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn ops_may_carry_their_own_sizes() {
+        let o = parse(&args(
+            "--ops exp@1e7,matmul:blocked@512x512+64x64,sum --dtypes f32 --sizes 1_000",
+        ))
+        .unwrap();
+        let r = requests(&o);
+        let shapes: Vec<(String, Vec<usize>)> =
+            r.iter().map(|q| (q.op.clone(), q.shape.clone())).collect();
+        assert_eq!(
+            shapes,
+            [
+                ("exp".to_owned(), vec![10_000_000]),
+                ("matmul".to_owned(), vec![512, 512]),
+                ("matmul".to_owned(), vec![64, 64]),
+                ("sum".to_owned(), vec![1000]),
+            ]
+        );
+        assert!(r.iter().all(|q| q.threads == 2));
+        assert!(r[0].variants.contains(&"simd-threads".to_owned()));
+        assert!(parse(&args("--ops exp@lots")).is_err());
+    }
 }
