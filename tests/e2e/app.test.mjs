@@ -40,13 +40,17 @@ async function runAndWait(p) {
 test('a chapter runs and shows its chart and %timeit lines', async (t) => {
   const { page: p, errors } = await page('?chapter=1&size=100000&repeats=3');
   await p.evaluate(() => (window.__longTasks = []));
+  // Served isolated: the threaded worker adds simd-threads to the ladder.
+  const env = await p.evaluate(() => window.lanes.ready);
+  assert.equal(env.threads, true, env.threads_reason);
+  const n = 6;
   await runAndWait(p);
   const rows = await p.locator('.results tbody tr').count();
-  assert.equal(rows, 5, 'js-array, js-typed, scalar, auto, simd');
+  assert.equal(rows, n, 'js-array, js-typed, scalar, auto, simd, simd-threads');
   const lines = await p.locator('.results td.timeit code').allTextContents();
   for (const l of lines) assert.match(l, /^\d+ loops?, best of 3: [\d.]+ (ns|µs|ms|s) per loop$/);
   const dots = await p.locator('.chart svg circle').count();
-  assert.equal(dots, 5 * 3, 'one dot per sample');
+  assert.equal(dots, n * 3, 'one dot per sample');
   assert.match(await p.locator('.memory').textContent(), /wasm memory after the run: [\d.]+ MB/);
   const speedups = await p.locator('.results tbody td:nth-child(4)').allTextContents();
   assert.ok(speedups.every((s) => /×/.test(s)), speedups.join(' | '));
@@ -62,14 +66,16 @@ test('a chapter runs and shows its chart and %timeit lines', async (t) => {
   const exportedFile = lastFile;
   await p.getByLabel('Import a JSON export').setInputFiles(exportedFile);
   await p.waitForSelector('text=Rings: medians imported from');
-  assert.equal(await p.locator('.chart svg circle').count(), 5 * 3 + 5);
+  assert.equal(await p.locator('.chart svg circle').count(), n * 3 + n);
   assert.equal(exported.schema, 'lanes-bench/1');
-  assert.equal(exported.records.length, 5);
+  assert.equal(exported.records.length, n);
+  const threaded = exported.records.find((r) => r.variant === 'simd-threads');
+  assert.equal(threaded.threads, env.max_threads, 'simd-threads ran on the whole pool');
   assert.equal(exported.env.cross_origin_isolated, true);
   for (const r of exported.records) assert.equal(r.samples_ns.length, 3);
   const csv = (await saved('Export CSV')).trim().split('\n');
   assert.equal(csv[0], 'op,strategy,dtype,shape,variant,round,ns_per_loop');
-  assert.equal(csv.length, 1 + 5 * 3);
+  assert.equal(csv.length, 1 + n * 3);
   assert.match(await saved('Chart as SVG'), /^<svg[^>]*>/);
   const junk = path.join(path.dirname(exportedFile), 'junk.json');
   fs.writeFileSync(junk, '{"schema":"lanes-bench/1","records":[{"variant":"<img src=x>"}]}');

@@ -50,9 +50,22 @@ fn engine_streams_events_and_accounts_memory() {
     assert!(summary.noop_ns_per_loop > 0.0);
     assert_eq!(summary.results[0].speedup, Some(1.0));
 
-    // Broadcasting allocates nothing; a view does no work at all.
+    // Broadcasting allocates nothing, on one thread or two (the threaded
+    // rung's bookkeeping lives on the stack); a view does no work at all.
     let events = run(
-        r#"{"op":"add_row","strategy":"broadcast","dtype":"f32","shape":[64,100],"variants":["simd"],"repeats":3,"min_sample_ms":0.2}"#,
+        r#"{"op":"add_row","strategy":"broadcast","dtype":"f32","shape":[640,100],"variants":["simd","simd-threads"],"threads":2,"repeats":3,"min_sample_ms":0.2}"#,
+        false,
+    );
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!()
+    };
+    assert_eq!(summary.results.len(), 2);
+    for r in &summary.results {
+        assert_eq!(r.peak_extra_bytes, 0, "{}", r.variant.name());
+    }
+    // A reduction too.
+    let events = run(
+        r#"{"op":"sum","dtype":"f64","shape":[100000],"variants":["simd-threads"],"threads":2,"repeats":3,"min_sample_ms":0.2}"#,
         false,
     );
     let Some(Event::RunDone { summary }) = events.last() else {

@@ -2,45 +2,73 @@
 //!
 //! Parallel is a wrapper, not another implementation: each function cuts its
 //! output into chunks (on cache-line boundaries, a few per thread) and runs
-//! the serial SIMD kernel on each chunk. `threads` tasks of the current rayon
-//! pool (natively the global one, in the browser the worker's
-//! `initThreadPool` pool) take chunks from a shared queue, so at most
+//! the serial SIMD kernel on each chunk. `threads` threads of the current
+//! rayon pool (natively the global one, in the browser the worker's
+//! `initThreadPool` pool) take chunks from a shared counter, so at most
 //! `threads` threads work, and a slow one holds no one up. Reductions
-//! combine the chunks' results in a fixed tree, whatever ran where.
+//! combine the chunks' results in a fixed tree, whatever ran where. Nothing
+//! here allocates: the chunks' slots are on the stack.
 
 use core::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use crate::dtype::{Element, Float};
 use crate::scalar::reduce::SUM_BLOCK;
 use crate::simd;
 
-/// Chunks per thread. More than one, taken from a shared queue: a thread
+/// Chunks per thread. More than one, taken from a shared counter: a thread
 /// that starts late or runs slowly (a core the system gave to another
 /// program for a moment, a phone's little core) takes fewer of them, where
 /// with one piece per thread everyone would wait for it.
 const CHUNKS_PER_THREAD: usize = 4;
 
-/// `units` units cut into `n` near-equal chunks: the boundaries, in units.
-fn bounds(units: usize, n: usize) -> impl Iterator<Item = Range<usize>> {
-    (0..n).map(move |i| units * i / n..units * (i + 1) / n)
+/// At most this many chunks (so their slots live on the stack: the threaded
+/// rung allocates nothing, like the serial one).
+const MAX_CHUNKS: usize = 64;
+
+/// Chunk `i` of `n` near-equal chunks of `units` units, in units.
+fn bounds(units: usize, n: usize, i: usize) -> Range<usize> {
+    // Wide: `units * i` may pass usize::MAX (on wasm32 it easily would).
+    let at = |i: usize| (units as u128 * i as u128 / n as u128) as usize;
+    at(i)..at(i + 1)
 }
 
-/// Runs `work` on `threads` tasks of the current rayon pool (so at most
-/// `threads` threads work at once), each taking items from `queue` until it
-/// is empty.
-fn drain<I: Iterator + Send>(threads: usize, queue: I, work: &(impl Fn(I::Item) + Sync)) {
-    let queue = Mutex::new(queue);
-    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
-    rayon::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|_| {
-                while let Some(item) = next() {
-                    work(item);
-                }
-            });
+/// How many chunks `units` units make for `threads` threads.
+fn chunk_count(threads: usize, units: usize) -> usize {
+    (threads * CHUNKS_PER_THREAD).min(MAX_CHUNKS).min(units)
+}
+
+/// Runs `work` on `k` threads of the current rayon pool (a fan-out of
+/// `rayon::join`, which allocates nothing), so at most `k` threads work at
+/// once.
+fn fan(k: usize, work: &(impl Fn() + Sync)) {
+    if k <= 1 {
+        return work();
+    }
+    rayon::join(|| fan(k / 2, work), || fan(k - k / 2, work));
+}
+
+/// Runs `f(i)` for every `i` in `0..n` on `threads` threads, each taking the
+/// next index from a shared counter until none is left.
+fn drain(threads: usize, n: usize, f: &(impl Fn(usize) + Sync)) {
+    let next = AtomicUsize::new(0);
+    fan(threads.min(n), &|| {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            f(i);
         }
     });
+}
+
+/// A chunk of the output and where it starts, until a thread takes it.
+type Slot<'a, T> = Mutex<Option<(usize, &'a mut [T])>>;
+
+fn take<S>(slot: &Mutex<Option<S>>) -> Option<S> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner).take()
 }
 
 /// Cuts `out` into chunks whose lengths are multiples of `align` (but the
@@ -56,16 +84,21 @@ fn split_mut<T: Send>(
     if threads <= 1 || units <= 1 {
         return f(0, out);
     }
-    let n = (threads * CHUNKS_PER_THREAD).min(units);
-    let mut chunks = Vec::with_capacity(n);
+    let n = chunk_count(threads, units);
+    let slots: [Slot<'_, T>; MAX_CHUNKS] = core::array::from_fn(|_| Mutex::new(None));
     let mut rest = out;
-    for r in bounds(units, n) {
+    for (i, slot) in slots.iter().enumerate().take(n) {
+        let r = bounds(units, n, i);
         let len = (r.len() * align).min(rest.len());
-        let (c, tail) = rest.split_at_mut(len);
-        chunks.push((r.start * align, c));
+        let (c, tail) = core::mem::take(&mut rest).split_at_mut(len);
+        *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((r.start * align, c));
         rest = tail;
     }
-    drain(threads.min(n), chunks.into_iter(), &|(s, c)| f(s, c));
+    drain(threads, n, &|i| {
+        if let Some((s, c)) = take(&slots[i]) {
+            f(s, c);
+        }
+    });
 }
 
 /// Cuts `range` into chunks on multiples of `align`, maps each with `f` on
@@ -84,38 +117,31 @@ fn split_reduce<S: Send>(
     if threads <= 1 || units <= 1 {
         return f(range);
     }
-    let n = (threads * CHUNKS_PER_THREAD).min(units);
-    let results: Vec<Mutex<Option<S>>> = (0..n).map(|_| Mutex::new(None)).collect();
-    let chunk = |u: Range<usize>| {
-        (range.start + u.start * align).min(range.end)..(range.start + u.end * align).min(range.end)
-    };
-    drain(threads.min(n), bounds(units, n).enumerate(), &|(i, u)| {
-        let s = f(chunk(u));
-        *results[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(s);
+    let n = chunk_count(threads, units);
+    let slots: [Mutex<Option<S>>; MAX_CHUNKS] = core::array::from_fn(|_| Mutex::new(None));
+    let end = range.end;
+    let at = |u: usize| range.start.saturating_add(u.saturating_mul(align)).min(end);
+    drain(threads, n, &|i| {
+        let u = bounds(units, n, i);
+        let s = f(at(u.start)..at(u.end));
+        *slots[i].lock().unwrap_or_else(PoisonError::into_inner) = Some(s);
     });
-    let mut parts: Vec<S> = results
-        .into_iter()
-        .map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner))
-        .map(|s| s.expect("every chunk was computed"))
-        .collect();
-    tree(&mut parts, g)
-}
-
-/// Combines `parts` pairwise, as a balanced tree over their order.
-fn tree<S>(parts: &mut Vec<S>, g: &impl Fn(S, S) -> S) -> S {
-    while parts.len() > 1 {
-        let mut next = Vec::with_capacity(parts.len().div_ceil(2));
-        let mut it = parts.drain(..);
-        while let Some(a) = it.next() {
-            next.push(match it.next() {
-                Some(b) => g(a, b),
-                None => a,
-            });
+    // A balanced tree over the chunks' order: pairs, then pairs of pairs.
+    let mut step = 1;
+    while step < n {
+        for i in (0..n).step_by(2 * step) {
+            if i + step < n {
+                let (a, b) = (take(&slots[i]), take(&slots[i + step]));
+                let c = match (a, b) {
+                    (Some(a), Some(b)) => Some(g(a, b)),
+                    (a, b) => a.or(b),
+                };
+                *slots[i].lock().unwrap_or_else(PoisonError::into_inner) = c;
+            }
         }
-        drop(it);
-        *parts = next;
+        step *= 2;
     }
-    parts.pop().expect("at least one part")
+    take(&slots[0]).unwrap_or_else(|| f(end..end))
 }
 
 /// Elements per piece boundary: a 64-byte cache line.
@@ -321,6 +347,7 @@ mod tests {
             })
         });
         assert!(most.load(Ordering::SeqCst) <= 2);
+        assert_eq!(most.load(Ordering::SeqCst), 2, "and both did work together");
     }
 
     #[test]
@@ -338,5 +365,18 @@ mod tests {
             assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
             assert!(parts.iter().all(|r| (r.start - 3) % 8 == 0));
         }
+        // More threads than chunks, a partial last chunk, an empty range.
+        let parts = split_reduce(16, 8, 0..20, &cat, &join);
+        assert_eq!(parts, [0..8, 8..16, 16..20]);
+        let empty = split_reduce(4, 8, 5..5, &cat, &join);
+        assert_eq!((empty.len(), empty[0].clone()), (1, 5..5));
+        assert_eq!(split_reduce(100, 1, 0..1000, &cat, &join).len(), MAX_CHUNKS);
+    }
+
+    #[test]
+    fn chunk_bounds_do_not_overflow() {
+        let units = usize::MAX / 4;
+        assert_eq!(bounds(units, 64, 63).end, units);
+        assert_eq!(bounds(units, 64, 0).start, 0);
     }
 }
