@@ -184,3 +184,44 @@ test('sweeps over sizes and dtypes chart and tabulate every point; Stop ends a s
   await runAndWait(p);
   assert.deepEqual(errors, []);
 });
+
+test('threads: the control and permalink set the count, and a sweep scales simd-threads over the pool', async () => {
+  const { page: p, errors } = await page('?op=exp&dtype=f32&size=100000&repeats=3&threads=1');
+  const env = await p.evaluate(() => window.lanes.ready);
+  assert.ok(env.max_threads >= 2, 'the isolated page has a pool');
+  await p.waitForSelector('button.primary:text-is("Run")');
+  // The link's thread count is the control's, and the run's.
+  const threads = p.getByLabel('Threads', { exact: true });
+  assert.equal(await threads.inputValue(), '1');
+  assert.equal(await threads.isDisabled(), false);
+  await runAndWait(p);
+  const rungs = await p.locator('.results tbody th').allTextContents();
+  assert.ok(rungs.some((r) => r.includes('simd-threads')), rungs.join(' | '));
+  // The whole pool: "all (N)" is written to the permalink as no threads=.
+  await threads.selectOption('0');
+  await p.waitForFunction(() => !location.search.includes('threads='));
+  await threads.selectOption(String(env.max_threads));
+  await p.waitForFunction((n) => location.search.includes(`threads=${n}`), env.max_threads);
+  // Unticking simd-threads leaves the count nothing to do: it says so.
+  await p.getByRole('checkbox', { name: 'simd-threads' }).uncheck();
+  assert.equal(await threads.isDisabled(), true);
+  assert.match(await p.locator('label:has(select[aria-label="Threads"])').getAttribute('title'), /tick simd-threads/);
+  // The link remembers the unticked rung, even on a device with a pool.
+  const link = await p.evaluate(() => location.search);
+  assert.ok(link.includes('variants=') && !link.includes('simd-threads'), link);
+
+  await p.getByRole('button', { name: 'Scale over threads' }).click();
+  await p.waitForSelector('.sweep h2 .muted:text-is("done")', { timeout: 120_000 });
+  const rows = await p.locator('.sweep tbody tr th').allTextContents();
+  assert.deepEqual(rows, Array.from({ length: env.max_threads }, (_, i) => String(i + 1)));
+  const speedups = await p.locator('.sweep tbody tr td:last-child').allTextContents();
+  assert.ok(speedups.every((s) => /^\d+\.\d\dx$/.test(s)), speedups.join(' | '));
+  assert.match(await p.locator('.sweep figure svg').innerHTML(), /speed-up over simd/);
+  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, 'sweep-threads.png'), fullPage: true });
+  // An op without a threaded rung: the sweep says why it cannot run.
+  await p.selectOption('select[aria-label="Operation"]', 'sort');
+  const scale = p.getByRole('button', { name: 'Scale over threads' });
+  assert.equal(await scale.isDisabled(), true);
+  assert.match(await p.locator('.sweep').textContent(), /sort \(float32\) has no simd-threads rung/);
+  assert.deepEqual(errors, []);
+});

@@ -21,7 +21,9 @@ try {
   const env = await page.evaluate(() => window.lanes.ready);
   console.log(JSON.stringify({ type: 'ready', env }));
   for (const request of requests) {
-    // simd-threads needs the worker's pool: leave it out where there is none.
+    // simd-threads needs the worker's pool: leave it out where there is none
+    // (or where it is smaller than asked).
+    if (!request.variants.includes('simd-threads')) request.threads = 1;
     if (request.variants.includes('simd-threads') && (!env.threads || env.max_threads < request.threads)) {
       const why = env.threads
         ? `the pool has ${env.max_threads} threads, not ${request.threads}`

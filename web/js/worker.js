@@ -11,6 +11,8 @@
 // The pool's size: every core the browser reports, at most 16 (each thread
 // is a Web Worker with its own instance of the module).
 const MAX_POOL = 16;
+// How long the pool may take to start (it takes ~0.1 s).
+const POOL_TIMEOUT_MS = 15000;
 
 // One instance of the JavaScript loops per (kind, dtype): see rungs.js.
 async function loadBaselines() {
@@ -50,7 +52,14 @@ async function threaded() {
   } catch (e) {
     return { why: `the threaded build did not load: ${message(e)}` };
   }
-  const wasm = await pkg.default();
+  let wasm;
+  try {
+    wasm = await pkg.default();
+  } catch (e) {
+    // Shared memory is reserved whole at its maximum: a device short of
+    // address space refuses it here.
+    return { why: `the threaded build did not start (its shared memory could not be set up?): ${message(e)}` };
+  }
   if (!(wasm.memory && wasm.memory.buffer instanceof SharedArrayBuffer)) {
     return {
       why:
@@ -58,10 +67,22 @@ async function threaded() {
         'so its threads could not work on the same arrays',
     };
   }
+  // The pool's threads are Web Workers started from blob: URLs; if one never
+  // starts (a Content-Security-Policy without `worker-src blob:`, say), the
+  // promise never settles: give up after a while rather than hang.
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer from its ${cores} threads in ${POOL_TIMEOUT_MS / 1000} s (are blob: workers blocked?)`)),
+      POOL_TIMEOUT_MS,
+    );
+  });
   try {
-    await pkg.initThreadPool(cores);
+    await Promise.race([pkg.initThreadPool(cores), late]);
   } catch (e) {
     return { why: `the thread pool did not start: ${message(e)}` };
+  } finally {
+    clearTimeout(timer);
   }
   // The engine checks the pool again (every thread must answer).
   return { engine: new pkg.Engine(null) };
@@ -83,17 +104,24 @@ async function start() {
 }
 
 let engine;
+let failure;
 const ready = start()
   .then((e) => {
     engine = e;
     postMessage({ ready: engine.environment() });
   })
-  .catch((e) => postMessage({ failed: `the engine did not start: ${message(e)}` }));
+  .catch((e) => {
+    failure = `the engine did not start: ${message(e)}`;
+    postMessage({ failed: failure });
+  });
 
 onmessage = async (msg) => {
   await ready;
   const { id, request } = msg.data;
-  if (!engine) return;
+  if (!engine) {
+    postMessage({ id, event: JSON.stringify({ type: 'error', variant: null, message: failure }) });
+    return;
+  }
   try {
     engine.run(JSON.stringify(request), (event) => postMessage({ id, event }));
   } catch (e) {

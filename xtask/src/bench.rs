@@ -158,13 +158,20 @@ fn requests(o: &Options) -> Vec<RunRequest> {
                 if variants.is_empty() {
                     continue;
                 }
+                // Only simd-threads uses threads; elsewhere a count the host
+                // has no pool for would be refused for nothing.
+                let threads = if variants.iter().any(|v| v == "simd-threads") {
+                    o.threads
+                } else {
+                    1
+                };
                 out.push(RunRequest {
                     op: op.name().into(),
                     strategy: Some(strategy.name().into()),
                     dtype: dtype.name().into(),
                     shape: shape.dims(),
                     variants,
-                    threads: o.threads,
+                    threads,
                     seed: 1,
                     repeats: Some(o.repeats),
                     min_sample_ms: Some(o.min_sample_ms),
@@ -464,6 +471,8 @@ mod tests {
             ]
         );
         assert!(r.iter().all(|q| q.threads == 2));
+        let one = parse(&args("--ops sort --variants scalar")).unwrap();
+        assert!(requests(&one).iter().all(|q| q.threads == 1));
         assert!(r[0].variants.contains(&"simd-threads".to_owned()));
         assert!(parse(&args("--ops exp@lots")).is_err());
     }

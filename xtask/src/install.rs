@@ -66,8 +66,11 @@ fn wabt() -> Result {
 }
 
 fn node() -> Result {
-    if !prints(Command::new("node").arg("--version"), "v") {
-        apt_install(&["nodejs"])?;
+    // Debian packages npm apart from Node.
+    if !prints(Command::new("node").arg("--version"), "v")
+        || !prints(Command::new("npm").arg("--version"), ".")
+    {
+        apt_install(&["nodejs", "npm"])?;
     }
     Ok(())
 }
@@ -173,13 +176,28 @@ pub(crate) fn threads_toolchain() -> Result {
     nightly()
 }
 
-/// The site's npm dependencies (`web/package.json`): coi-serviceworker.
+/// The site's npm dependencies (`web/package.json`): coi-serviceworker, at
+/// the version the lockfile pins.
 pub(crate) fn coi_serviceworker() -> Result {
     node()?;
-    if !coi_serviceworker_js().exists() {
+    let web = crate::root().join("web");
+    let version = |p: &std::path::Path| -> Option<String> {
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()?;
+        Some(v["version"].as_str()?.to_owned())
+    };
+    let locked = std::fs::read_to_string(web.join("package-lock.json"))
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| {
+            v["packages"]["node_modules/coi-serviceworker"]["version"]
+                .as_str()
+                .map(str::to_owned)
+        });
+    let installed = version(&web.join("node_modules/coi-serviceworker/package.json"));
+    if locked.is_none() || installed != locked {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(crate::root().join("web")))?;
+            .current_dir(&web))?;
     }
     Ok(())
 }

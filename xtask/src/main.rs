@@ -235,15 +235,16 @@ fn e2e() -> Result {
 }
 
 fn serve_cmd(args: &[String]) -> Result {
-    let port = match args.iter().position(|a| a == "--port") {
-        Some(i) => args
-            .get(i + 1)
-            .and_then(|p| p.parse().ok())
-            .ok_or("--port needs a number")?,
-        None => 8080,
+    let port: Option<u16> = match args.iter().position(|a| a == "--port") {
+        Some(i) => Some(
+            args.get(i + 1)
+                .and_then(|p| p.parse().ok())
+                .ok_or("--port needs a number")?,
+        ),
+        None => None,
     };
     let mode = match args.iter().position(|a| a == "--static") {
-        None => return site::serve(port),
+        None => return site::serve(port.unwrap_or(8080)),
         Some(i) => match args.get(i + 1).map(String::as_str) {
             Some("isolated") => serve::Mode::Isolated,
             Some("plain") => serve::Mode::Plain,
@@ -251,7 +252,14 @@ fn serve_cmd(args: &[String]) -> Result {
             _ => return Err("--static needs isolated, plain or bare".into()),
         },
     };
-    // The release dist/, served the way a static host would.
+    // The release dist/, served the way a static host would. Each mode has
+    // its own default port (origin): the service worker a plain origin
+    // registers stays registered there, and would isolate a bare run too.
+    let port = port.unwrap_or(match mode {
+        serve::Mode::Isolated => 8081,
+        serve::Mode::Plain => 8082,
+        serve::Mode::Bare => 8083,
+    });
     let dist = site::build()?;
     let port = serve::start(dist, port, mode)?;
     eprintln!("serving dist/ at http://127.0.0.1:{port}/ ({mode:?}); Ctrl-C stops");

@@ -9,9 +9,12 @@ use std::process::Command;
 
 use crate::{Result, cargo, install, root, run};
 
-/// The threaded build's largest memory: all of wasm32's 4 GiB. Shared
-/// memory cannot grow past the maximum it was linked with.
-const MAX_MEMORY: u64 = 4 << 30;
+/// The threaded build's largest memory. Shared memory cannot grow past the
+/// maximum it was linked with, and browsers reserve that maximum up front,
+/// so it is no larger than the problems need: the worker's limit is 1 GiB
+/// of arrays (plus the reference's copy of the output), and phones refuse
+/// to reserve 4 GiB.
+const MAX_MEMORY: u64 = 2 << 30;
 
 /// Builds both workers (always optimized: the numbers they show must be
 /// real) into `<out>/pkg` and `<out>/pkg-threads`, where `out` is Trunk's

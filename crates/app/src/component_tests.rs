@@ -80,7 +80,7 @@ async fn controls_show_the_config_and_emit_actions() {
     let el = render::<Controls>(ControlsProps {
         config: config.clone(),
         running: false,
-        ready: true,
+        worker: crate::components::controls::Worker::Ready,
         progress: (0, 0),
         on_action: Callback::from(move |a: Action| {
             if let Action::Toggle(r) = a {

@@ -20,7 +20,7 @@ mod component_tests;
 use yew::prelude::*;
 
 use crate::components::code::CodePanel;
-use crate::components::controls::Controls;
+use crate::components::controls::{Controls, Worker};
 use crate::components::env_card::EnvCard;
 use crate::components::intro::Intro;
 use crate::components::results::Results;
@@ -47,11 +47,15 @@ fn App() -> Html {
         Callback::from(move |c| d.dispatch(Action::Chapter(c)))
     };
     let on_try = {
-        let (d, chapter, pool) = (state.dispatcher(), state.config.chapter, state.config.pool);
+        let (d, chapter) = (state.dispatcher(), state.config.chapter);
+        let (pool, threads) = (state.config.pool, state.config.threads);
         let run = run.clone();
         Callback::from(move |()| {
             d.dispatch(Action::Chapter(chapter));
-            run.emit(Some(Config::for_chapter(chapter).on_pool(pool)));
+            run.emit(Some(Config {
+                threads,
+                ..Config::for_chapter(chapter).on_pool(pool)
+            }));
         })
     };
     let on_run = {
@@ -118,6 +122,16 @@ fn App() -> Html {
         })
     };
     let progress = (state.live.received_samples(), state.live.expected_samples());
+    let worker = match (&state.env, &state.env_error) {
+        (Some(_), _) => Worker::Ready,
+        (None, Some(_)) => Worker::Failed,
+        (None, None) => Worker::Starting,
+    };
+    let threads_blocked = if state.env.is_some() {
+        state.config.threads_sweep_blocked()
+    } else {
+        Some("waiting for the worker".to_owned())
+    };
     html! {
         <>
             <header class="top">
@@ -135,14 +149,14 @@ fn App() -> Html {
             <main>
                 <Intro chapter={state.config.chapter} on_chapter={on_chapter} on_try={on_try} running={running} />
                 <div class="workbench">
-                    <Controls config={state.config.clone()} running={running} ready={state.env.is_some()} progress={progress}
+                    <Controls config={state.config.clone()} running={running} worker={worker} progress={progress}
                         on_action={on_action} on_run={on_run} on_stop={on_stop} />
                     <EnvCard env={state.env.clone()} error={state.env_error.clone()} />
                 </div>
                 <Results live={state.live.clone()} dark={state.dark} on_export={on_export}
                     imported={state.imported.clone()} import_error={state.import_error.clone()} on_import={on_import} />
                 <SweepPanel sweep={state.sweep.clone()} running={running} on_sweep={on_sweep} dark={state.dark}
-                    unit={state.config.op.info().unit} threads_blocked={state.config.threads_sweep_blocked()} />
+                    unit={state.config.op.info().unit} threads_blocked={threads_blocked} />
                 <CodePanel op={state.config.op} strategy={state.config.strategy} />
             </main>
         </>

@@ -22,6 +22,9 @@ pub struct Config {
     /// Elements (2-D ops use the nearest square).
     pub size: usize,
     pub variants: Vec<Rung>,
+    /// Whether the rungs were chosen (ticked, or named by a link) rather than
+    /// left at "all this device offers".
+    pub chosen: bool,
     pub repeats: usize,
     pub min_sample_ms: f64,
     /// The time budget of a run, in seconds: past it no new round starts.
@@ -60,6 +63,7 @@ impl Config {
             dtype: c.dtype,
             size: c.size,
             variants: Vec::new(),
+            chosen: false,
             repeats: 7,
             min_sample_ms: 10.0,
             budget_s: 60,
@@ -74,12 +78,11 @@ impl Config {
     /// left at their default (all offered) gain `simd-threads`; a pool too
     /// small for it loses it.
     pub fn on_pool(self, pool: usize) -> Config {
-        let all = self.variants == self.offered();
         let mut c = Config {
             pool: pool.max(1),
             ..self
         };
-        if all {
+        if !c.chosen {
             c.variants = c.offered();
         }
         c.settle()
@@ -428,6 +431,7 @@ impl Reducible for State {
             Action::Threads(t) if t <= s.config.pool => s.config.threads = t,
             Action::Threads(_) => {}
             Action::Toggle(v) => {
+                s.config.chosen = true;
                 if let Some(i) = s.config.variants.iter().position(|x| *x == v) {
                     if s.config.variants.len() > 1 {
                         s.config.variants.remove(i);
@@ -509,10 +513,18 @@ impl Reducible for State {
                 let before = s.config.variants.clone();
                 s.config = s.config.clone().on_pool(pool);
                 if s.config.threads > s.config.pool {
-                    s.notes.push(format!(
-                        "threads {} is more than this device's pool of {}: using all of them",
-                        s.config.threads, s.config.pool
-                    ));
+                    s.notes.push(if s.config.pool > 1 {
+                        format!(
+                            "threads {} is more than this device's pool of {}: using all of them",
+                            s.config.threads, s.config.pool
+                        )
+                    } else {
+                        format!(
+                            "threads {} was asked for, but this page has no thread pool: {}",
+                            s.config.threads,
+                            env.threads_reason.clone().unwrap_or_default()
+                        )
+                    });
                     s.config.threads = 0;
                 }
                 let st = Rung::Wasm(Variant::SimdThreads);
@@ -617,6 +629,7 @@ mod tests {
         let mut s = State::default();
         s.config.op = Op::Exp;
         s.config.variants = vec![Rung::Wasm(Variant::Simd), ST];
+        s.config.chosen = true;
         s.config.threads = 2;
         s = with(s, Action::Env(Ok(env(false, 1))));
         assert_eq!(s.config.variants, [Rung::Wasm(Variant::Simd)]);

@@ -137,6 +137,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
         if !picked.is_empty() {
             picked.sort_by_key(|x| offered.iter().position(|o| o == x));
             c.variants = picked;
+            c.chosen = true;
         }
     }
     if let Some(v) = get("repeats") {
@@ -174,20 +175,26 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
 
 /// The query string of a config.
 pub fn query(c: &Config) -> String {
-    let variants: Vec<&str> = c.variants.iter().map(|v| v.name()).collect();
+    // Rungs left at "all offered" stay out of the link: the device that opens
+    // it offers its own (simd-threads only where there is a pool).
+    let variants = if c.chosen {
+        let names: Vec<&str> = c.variants.iter().map(|v| v.name()).collect();
+        format!("&variants={}", names.join(","))
+    } else {
+        String::new()
+    };
     let threads = if c.threads > 0 {
         format!("&threads={}", c.threads)
     } else {
         String::new()
     };
     format!(
-        "?chapter={}&op={}&strategy={}&dtype={}&size={}&variants={}&repeats={}&budget={}{threads}",
+        "?chapter={}&op={}&strategy={}&dtype={}&size={}{variants}&repeats={}&budget={}{threads}",
         c.chapter + 1,
         c.op.name(),
         c.strategy.name(),
         c.dtype.name(),
         c.size,
-        variants.join(","),
         c.repeats,
         c.budget_s
     )
@@ -240,12 +247,21 @@ mod tests {
         let on1 = c.on_pool(1);
         assert!(!on1.variants.contains(&st));
         assert_eq!(on1.variants, [Rung::Wasm(lanes_kernels::Variant::Simd)]);
-        // Default rungs gain simd-threads with a pool, and use all of it.
+        // Default rungs gain simd-threads with a pool, and use all of it;
+        // the link does not name them.
         let (d, _) = parse(&pairs("?op=exp&dtype=f32"));
         assert!(!d.variants.contains(&st));
         let d = d.on_pool(3);
         assert!(d.variants.contains(&st));
         assert_eq!(d.request(1).threads, 3);
+        assert!(!query(&d).contains("variants"), "{}", query(&d));
+        // Rungs chosen on a threaded device without simd-threads stay
+        // without it when the link is opened there again.
+        let mut e = d.clone();
+        e.variants.retain(|v| *v != st);
+        e.chosen = true;
+        let (back, _) = parse(&pairs(&query(&e)));
+        assert_eq!(back.on_pool(3).variants, e.variants);
     }
 
     #[test]

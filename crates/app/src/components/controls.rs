@@ -9,12 +9,20 @@ use yew::prelude::*;
 
 use crate::state::{Action, Config, MIN_SIZE};
 
+/// Where the measurement worker is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Worker {
+    Starting,
+    Ready,
+    Failed,
+}
+
 #[derive(PartialEq, Properties)]
 pub struct ControlsProps {
     pub config: Config,
     pub running: bool,
-    /// Whether the worker has started (runs wait for it).
-    pub ready: bool,
+    /// Where the measurement worker is (runs wait for it).
+    pub worker: Worker,
     pub progress: (usize, usize),
     pub on_action: Callback<Action>,
     pub on_run: Callback<()>,
@@ -90,6 +98,23 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let on_repeats = parsed(&act, input_value, Action::Repeats);
     let on_budget = parsed(&act, select_value, Action::Budget);
     let on_threads = parsed(&act, select_value, Action::Threads);
+    // Why the thread count cannot be chosen, when it cannot.
+    let st = Rung::Wasm(lanes_kernels::Variant::SimdThreads);
+    let threads_off = if p.worker == Worker::Starting {
+        Some("waiting for the worker".to_owned())
+    } else if c.pool < 2 {
+        Some("no thread pool here: see This device".to_owned())
+    } else if !c.offered().contains(&st) {
+        Some(format!(
+            "{} ({}) has no simd-threads rung",
+            c.op.name(),
+            c.dtype.numpy_name()
+        ))
+    } else if !c.variants.contains(&st) {
+        Some("tick simd-threads to use threads".to_owned())
+    } else {
+        None
+    };
     let (bytes_array, bytes_total) = match c.problem() {
         Ok(p) => (p.inputs()[0].nbytes(), p.total_bytes() + p.temp_bytes()),
         Err(_) => (0, 0),
@@ -138,8 +163,8 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 <label>{ "Repeats" }
                     <input type="number" min="1" max="100" value={c.repeats.to_string()} onchange={on_repeats} aria-label="Repeats" />
                 </label>
-                <label title={(c.pool < 2).then_some("no thread pool here: see This device")}>{ "Threads" }
-                    <select onchange={on_threads} aria-label="Threads" disabled={c.pool < 2}>
+                <label title={threads_off.clone()}>{ "Threads" }
+                    <select onchange={on_threads} aria-label="Threads" disabled={threads_off.is_some()}>
                         <option value="0" selected={c.threads == 0}>{ format!("all ({})", c.pool) }</option>
                         if c.pool > 1 {
                             { for (1..=c.pool).map(|t| html! {
@@ -166,8 +191,9 @@ pub fn Controls(p: &ControlsProps) -> Html {
             </div>
             <fieldset class="row rungs"><legend>{ "Rungs of the ladder" }</legend>{ for rungs }</fieldset>
             <div class="row actions">
-                <button class="primary" disabled={p.running || !p.ready} onclick={move |_| run.emit(())}>
-                    { if p.ready { "Run" } else { "Starting…" } }
+                <button class="primary" disabled={p.running || p.worker != Worker::Ready} onclick={move |_| run.emit(())}
+                    title={(p.worker == Worker::Failed).then_some("the measurement worker did not start: see This device")}>
+                    { match p.worker { Worker::Ready => "Run", Worker::Starting => "Starting…", Worker::Failed => "Worker unavailable" } }
                 </button>
                 <button disabled={!p.running} onclick={move |_| stop.emit(())}>{ "Stop" }</button>
                 if p.running {
