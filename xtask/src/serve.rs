@@ -86,7 +86,7 @@ fn handle(mut stream: TcpStream, root: &Path, mode: Mode) -> std::io::Result<()>
         body.len()
     );
     if mode == Mode::Isolated {
-        head += "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\nCross-Origin-Resource-Policy: same-origin\r\n";
+        head += "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\nCross-Origin-Resource-Policy: cross-origin\r\n";
     }
     head += "\r\n";
     stream.write_all(head.as_bytes())?;

@@ -18,8 +18,9 @@ const MAX_MEMORY: u64 = 2 << 30;
 
 /// Builds both workers (always optimized: the numbers they show must be
 /// real) into `<out>/pkg` and `<out>/pkg-threads`, where `out` is Trunk's
-/// staging directory when Trunk runs this as its hook, and puts the
-/// cross-origin isolation service worker next to them.
+/// staging directory when Trunk runs this as its hook, puts the
+/// cross-origin isolation service worker next to them, and builds the
+/// widget into `<out>/widget`.
 pub(crate) fn worker() -> Result {
     install::wasm_target()?;
     install::wasm_bindgen()?;
@@ -49,8 +50,46 @@ pub(crate) fn worker() -> Result {
         out.join("coi-serviceworker.js"),
     )
     .map_err(|e| format!("coi-serviceworker.js: {e}"))?;
-    Ok(())
+    widget(&out)
 }
+
+/// The widget (`embed.html`): the app crate without its `playground`
+/// feature, so only the compact card and what it reaches are linked in,
+/// built for size into `<out>/widget`.
+fn widget(out: &Path) -> Result {
+    run(cargo().args([
+        "build",
+        "-p",
+        "lanes-app",
+        "--no-default-features",
+        "--profile",
+        "web-app",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--target-dir",
+        "target/widget",
+    ]))?;
+    let wasm = root().join("target/widget/wasm32-unknown-unknown/web-app/lanes-app.wasm");
+    let dir = out.join("widget");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| e.to_string())?;
+    }
+    run(Command::new("wasm-bindgen")
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "lanes_widget",
+        ])
+        .args(STRIP)
+        .arg("--out-dir")
+        .arg(&dir)
+        .arg(&wasm))
+}
+
+/// Names and producers are debugging aids the page does not need.
+const STRIP: [&str; 2] = ["--remove-name-section", "--remove-producers-section"];
 
 /// The threaded worker: the pinned nightly rebuilds std with atomics
 /// (`build-std`) and links a shared, imported memory with the TLS exports
@@ -100,7 +139,9 @@ fn bindgen(wasm: &Path, pkg: &Path) -> Result {
         std::fs::remove_dir_all(pkg).map_err(|e| e.to_string())?;
     }
     run(Command::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .args(["--target", "web", "--no-typescript"])
+        .args(STRIP)
+        .arg("--out-dir")
         .arg(pkg)
         .arg(wasm))
 }
@@ -113,6 +154,9 @@ pub(crate) fn build() -> Result<PathBuf> {
     let complete = [
         "pkg/lanes_worker_bg.wasm",
         "pkg-threads/lanes_worker_bg.wasm",
+        "widget/lanes_widget_bg.wasm",
+        "embed.html",
+        "js/widget.js",
         "coi-serviceworker.js",
         "_headers",
         "index.html",

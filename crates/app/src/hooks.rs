@@ -33,13 +33,22 @@ pub fn initial_state() -> State {
             })
             .unwrap_or_default();
         let (config, notes) = url::parse(&pairs);
+        let page = url::page(&pairs);
         s.config = config;
         s.notes = notes;
+        s.notes.extend(page.notes);
+        s.autorun = page.autorun;
+        s.dark = page.dark.unwrap_or_else(prefers_dark);
+        return s;
     }
-    s.dark = window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches());
+    s.dark = prefers_dark();
     s
+}
+
+fn prefers_dark() -> bool {
+    window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }
 
 /// Asks the worker for its environment once.

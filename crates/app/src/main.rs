@@ -3,6 +3,8 @@
 
 // A binary: `pub` marks what modules share, there is no outside to reach.
 #![allow(unreachable_pub)]
+// The widget build leaves the playground's parts unused.
+#![cfg_attr(not(feature = "playground"), allow(dead_code, unused_imports))]
 
 mod chapters;
 mod chart;
@@ -163,6 +165,15 @@ fn App() -> Html {
     }
 }
 
+/// The playground (the default feature) or, built without it, the widget
+/// (`embed.html`): one binary, two faces; what the widget does not reach is
+/// dropped at link time, which keeps it small.
+#[cfg(feature = "playground")]
 fn main() {
     yew::Renderer::<App>::new().render();
+}
+
+#[cfg(not(feature = "playground"))]
+fn main() {
+    yew::Renderer::<components::embed::Embed>::new().render();
 }

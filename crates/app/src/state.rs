@@ -341,6 +341,8 @@ pub struct State {
     /// Notes about the URL parameters that were not understood.
     pub notes: Vec<String>,
     pub dark: bool,
+    /// Run once the worker is ready (`autorun=1`, for widgets).
+    pub autorun: bool,
     pub sweep: Option<Sweep>,
     /// Another device's results, overlaid on the time chart.
     pub imported: Option<crate::export::Imported>,
@@ -356,6 +358,7 @@ impl Default for State {
             live: Live::default(),
             notes: Vec::new(),
             dark: false,
+            autorun: false,
             sweep: None,
             imported: None,
             import_error: None,

@@ -173,6 +173,46 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
     (c, notes)
 }
 
+/// How the page looks and starts, beside the experiment itself.
+#[derive(Debug, Default, PartialEq)]
+pub struct Page {
+    /// `theme=dark|light`; the reader's preference when absent.
+    pub dark: Option<bool>,
+    /// `autorun=1`: run once the worker is ready (off by default).
+    pub autorun: bool,
+    pub notes: Vec<String>,
+}
+
+/// Reads `theme` and `autorun`.
+pub fn page(pairs: &[(String, String)]) -> Page {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    let mut p = Page::default();
+    match get("theme") {
+        None => {}
+        Some("dark") => p.dark = Some(true),
+        Some("light") => p.dark = Some(false),
+        Some(v) => p.notes.push(format!(
+            "theme {:?} is not light or dark: using the reader's preference",
+            shown(v)
+        )),
+    }
+    match get("autorun") {
+        None | Some("0" | "false") => {}
+        Some("1" | "true") => p.autorun = true,
+        Some(v) => p.notes.push(format!(
+            "autorun {:?} is not 1 or 0: waiting for Run",
+            shown(v)
+        )),
+    }
+    p
+}
+
 /// The query string of a config.
 pub fn query(c: &Config) -> String {
     // Rungs left at "all offered" stay out of the link: the device that opens
@@ -226,6 +266,18 @@ mod tests {
         let (back, notes) = parse(&pairs(&query(&c)));
         assert!(notes.is_empty(), "{notes:?}");
         assert_eq!(back, c);
+    }
+
+    #[test]
+    fn theme_and_autorun_are_read_and_checked() {
+        let p = page(&pairs("?theme=dark&autorun=1"));
+        assert_eq!((p.dark, p.autorun, p.notes.len()), (Some(true), true, 0));
+        let p = page(&pairs("?op=add"));
+        assert_eq!(p, Page::default(), "autorun is off by default");
+        let p = page(&pairs("?theme=<b>x</b>&autorun=yes"));
+        assert_eq!((p.dark, p.autorun), (None, false));
+        assert_eq!(p.notes.len(), 2, "{:?}", p.notes);
+        assert!(p.notes[0].contains("<b>x</b>"), "echoed as text");
     }
 
     #[test]

@@ -42,16 +42,25 @@ fn chunk_count(threads: usize, units: usize) -> usize {
 /// Runs `work` on `k` threads of the current rayon pool (a fan-out of
 /// `rayon::join`, which allocates nothing), so at most `k` threads work at
 /// once.
-fn fan(k: usize, work: &(impl Fn() + Sync)) {
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
+fn fan(k: usize, work: &(dyn Fn() + Sync)) {
     if k <= 1 {
         return work();
     }
     rayon::join(|| fan(k / 2, work), || fan(k - k / 2, work));
 }
 
+/// wasm32 without atomics has no threads (the single-threaded worker never
+/// offers simd-threads): one call takes every chunk, and rayon stays out of
+/// the binary.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+fn fan(_k: usize, work: &(dyn Fn() + Sync)) {
+    work()
+}
+
 /// Runs `f(i)` for every `i` in `0..n` on `threads` threads, each taking the
 /// next index from a shared counter until none is left.
-fn drain(threads: usize, n: usize, f: &(impl Fn(usize) + Sync)) {
+fn drain(threads: usize, n: usize, f: &(dyn Fn(usize) + Sync)) {
     let next = AtomicUsize::new(0);
     fan(threads.min(n), &|| {
         loop {
@@ -109,8 +118,8 @@ fn split_reduce<S: Send>(
     threads: usize,
     align: usize,
     range: Range<usize>,
-    f: &(impl Fn(Range<usize>) -> S + Sync),
-    g: &(impl Fn(S, S) -> S + Sync),
+    f: &(dyn Fn(Range<usize>) -> S + Sync),
+    g: &(dyn Fn(S, S) -> S + Sync),
 ) -> S {
     let align = align.max(1);
     let units = range.len().div_ceil(align);
