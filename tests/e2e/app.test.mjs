@@ -225,3 +225,21 @@ test('threads: the control and permalink set the count, and a sweep scales simd-
   assert.match(await p.locator('.sweep').textContent(), /sort \(float32\) has no simd-threads rung/);
   assert.deepEqual(errors, []);
 });
+
+test('the embed code reproduces the experiment as a widget', async () => {
+  const { page: p, errors } = await page('?op=sum&dtype=i8&size=5000&variants=scalar,simd&repeats=3');
+  await p.getByText('Embed this experiment in a page').click();
+  const component = await p.locator('#embed-component').inputValue();
+  assert.ok(component.startsWith(`<script src="${URL}js/widget.js" defer></script>\n`), component);
+  assert.match(component, /<lanes-widget op="sum" strategy="default" dtype="i8" size="5000" variants="scalar,simd" repeats="3"><\/lanes-widget>$/);
+  const iframe = await p.locator('#embed-iframe').inputValue();
+  const src = iframe.match(/src="([^"]+)"/)[1].replaceAll('&amp;', '&');
+  // The iframe snippet's page is the widget, with the same experiment.
+  const w = await p.context().newPage();
+  await w.goto(src);
+  await w.waitForSelector('main.embed button.primary:text-is("Run")');
+  assert.equal(await w.locator('main.embed h1').textContent(), 'np.sum(a)');
+  assert.match(await w.locator('main.embed header .muted').textContent(), /int8 · 5\u2009000 elements/);
+  await w.close();
+  assert.deepEqual(errors, []);
+});

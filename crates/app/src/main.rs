@@ -23,6 +23,7 @@ use yew::prelude::*;
 
 use crate::components::code::CodePanel;
 use crate::components::controls::{Controls, Worker};
+use crate::components::embed_code::EmbedCode;
 use crate::components::env_card::EnvCard;
 use crate::components::intro::Intro;
 use crate::components::results::Results;
@@ -157,6 +158,7 @@ fn App() -> Html {
                 </div>
                 <Results live={state.live.clone()} dark={state.dark} on_export={on_export}
                     imported={state.imported.clone()} import_error={state.import_error.clone()} on_import={on_import} />
+                <EmbedCode config={state.config.clone()} />
                 <SweepPanel sweep={state.sweep.clone()} running={running} on_sweep={on_sweep} dark={state.dark}
                     unit={state.config.op.info().unit} threads_blocked={threads_blocked} />
                 <CodePanel op={state.config.op} strategy={state.config.strategy} />
