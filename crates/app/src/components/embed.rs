@@ -135,10 +135,19 @@ pub fn Embed() -> Html {
                 format_time((100.0 * e.timer_resolution_ns).max(c.min_sample_ms * 1e6))
             )
         });
-    let threads = env
-        .filter(|e| !e.threads)
-        .and_then(|e| e.threads_reason.clone())
-        .map(|why| format!("One thread here: {why}."));
+    let threads = env.filter(|e| !e.threads).map(|e| {
+        if e.cross_origin_isolated {
+            format!(
+                "One thread here: {}.",
+                e.threads_reason.clone().unwrap_or_default()
+            )
+        } else {
+            // A frame is isolated only if the page around it is.
+            "One thread here: threads need a cross-origin isolated page, and this post is not one. \
+             The playground runs them."
+                .to_owned()
+        }
+    });
     let worker_failed = state.env_error.clone();
     let playground = format!("./{}", url::query(c));
     html! {
