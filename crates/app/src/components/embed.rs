@@ -54,7 +54,9 @@ fn post_height() {
     let Ok(Some(parent)) = w.parent() else { return };
     let msg = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&msg, &"type".into(), &"lanes:height".into());
-    let height = f64::from(body.scroll_height());
+    // The content's height: `scrollHeight` never drops below the frame's own
+    // height, so a card that got shorter would keep its old height.
+    let height = body.get_bounding_client_rect().height().ceil();
     let _ = js_sys::Reflect::set(&msg, &"height".into(), &JsValue::from_f64(height));
     // Only a height: nothing a foreign parent could misuse.
     let _ = parent.post_message(&msg, "*");
