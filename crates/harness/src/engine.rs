@@ -211,6 +211,15 @@ pub fn run(
     let o = p.output();
     let mut out = Data::zeros(o.dtype, o.shape.len());
 
+    // The thread pool starts (and every thread of it runs once) before
+    // anything is timed or counted.
+    if plan
+        .rungs
+        .contains(&Rung::Wasm(lanes_kernels::Variant::SimdThreads))
+    {
+        lanes_kernels::par::prepare();
+    }
+
     // Check every rung once before timing any.
     let mut ready: Vec<(Rung, Ready)> = Vec::new();
     let mut failed: Vec<(Rung, String)> = Vec::new();

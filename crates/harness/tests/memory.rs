@@ -13,6 +13,13 @@ static ALLOC: CountingAlloc = CountingAlloc;
 mod host;
 use host::run;
 
+/// What the threaded rung may allocate: nothing of its own (its chunk slots
+/// are on the stack), but each call from outside the pool enters rayon's
+/// global job queue, which takes a new 1520-byte block (63 slots of 24
+/// bytes, plus a link) every 63 calls. A sample that crosses a block shows
+/// it. An allocation per call or per element would show more.
+const INJECTOR_BLOCK: usize = 1520;
+
 #[test]
 fn engine_streams_events_and_accounts_memory() {
     let events = run(
@@ -60,9 +67,15 @@ fn engine_streams_events_and_accounts_memory() {
         panic!()
     };
     assert_eq!(summary.results.len(), 2);
-    for r in &summary.results {
-        assert_eq!(r.peak_extra_bytes, 0, "{}", r.variant.name());
-    }
+    let [serial, threaded] = &summary.results[..] else {
+        panic!()
+    };
+    assert_eq!(serial.peak_extra_bytes, 0);
+    assert!(
+        threaded.peak_extra_bytes <= INJECTOR_BLOCK,
+        "{}",
+        threaded.peak_extra_bytes
+    );
     // A reduction too.
     let events = run(
         r#"{"op":"sum","dtype":"f64","shape":[100000],"variants":["simd-threads"],"threads":2,"repeats":3,"min_sample_ms":0.2}"#,
@@ -71,7 +84,7 @@ fn engine_streams_events_and_accounts_memory() {
     let Some(Event::RunDone { summary }) = events.last() else {
         panic!()
     };
-    assert_eq!(summary.results[0].peak_extra_bytes, 0);
+    assert!(summary.results[0].peak_extra_bytes <= INJECTOR_BLOCK);
     let events = run(
         r#"{"op":"ravel","strategy":"view","dtype":"f32","shape":[300,300],"variants":["scalar"],"repeats":5,"min_sample_ms":0.2}"#,
         false,

@@ -58,6 +58,18 @@ fn fan(_k: usize, work: &(dyn Fn() + Sync)) {
     work()
 }
 
+/// Starts the current rayon pool and has every one of its threads run
+/// once, so that what a thread allocates when it starts (its deque, its
+/// registration) happens now and not inside a timed, memory-counted sample.
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
+pub fn prepare() {
+    rayon::broadcast(|_| ());
+}
+
+/// No pool in the single-threaded wasm build.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+pub fn prepare() {}
+
 /// Runs `f(i)` for every `i` in `0..n` on `threads` threads, each taking the
 /// next index from a shared counter until none is left.
 fn drain(threads: usize, n: usize, f: &(dyn Fn(usize) + Sync)) {
