@@ -130,6 +130,18 @@ fn test(args: &[String]) -> Result {
                 "--",
                 "-D",
                 "warnings",
+            ]))?;
+            // The widget: the app without its playground feature.
+            run(cargo().args([
+                "clippy",
+                "-p",
+                "lanes-app",
+                "--no-default-features",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
             ]))
         })?;
     }
