@@ -25,6 +25,10 @@ struct Options {
     threads: usize,
     repeats: usize,
     min_sample_ms: f64,
+    /// Also time every problem with NumPy and natively, in the same run.
+    numpy: bool,
+    /// Where to write the Markdown report (with `--numpy`).
+    markdown: Option<String>,
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -46,6 +50,8 @@ fn parse(args: &[String]) -> Result<Options> {
         threads: 2,
         repeats: 7,
         min_sample_ms: 10.0,
+        numpy: false,
+        markdown: None,
     };
     let mut ops = list("add,sum,exp");
     let mut it = args.iter();
@@ -68,6 +74,8 @@ fn parse(args: &[String]) -> Result<Options> {
             "--variants" => o.variants = Some(list(&val()?)),
             "--json" => o.json = Some(val()?),
             "--native" => o.native = true,
+            "--numpy" => o.numpy = true,
+            "--markdown" => o.markdown = Some(val()?),
             "--threads" => o.threads = val()?.parse().map_err(|e| format!("--threads: {e}"))?,
             "--repeats" => o.repeats = val()?.parse().map_err(|e| format!("--repeats: {e}"))?,
             "--min-sample-ms" => {
@@ -434,14 +442,177 @@ pub(crate) fn bench(args: &[String]) -> Result {
         }
     );
     let lines = execute(&o, &reqs)?;
-    let report = report(&lines)?;
+    let mut report = report(&lines)?;
+    if o.numpy {
+        // The same problems natively and with NumPy, on the same machine.
+        let native = Options {
+            native: true,
+            ops: o.ops.clone(),
+            dtypes: o.dtypes.clone(),
+            sizes: o.sizes.clone(),
+            variants: o.variants.clone(),
+            json: None,
+            markdown: None,
+            ..o
+        };
+        let native_report = self::report(&execute(&native, &requests(&native))?)?;
+        let numpy = numpy_times(&reqs, o.repeats)?;
+        compare(&mut report, &native_report, &numpy);
+    }
     println!("{}", table(&report));
+    if let Some(path) = &o.markdown {
+        let command = format!("cargo xtask bench {}", args.join(" "));
+        std::fs::write(path, markdown(&report, &command)).map_err(|e| format!("{path}: {e}"))?;
+        eprintln!("wrote {path}");
+    }
     if let Some(path) = &o.json {
         let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
         std::fs::write(path, text + "\n").map_err(|e| format!("{path}: {e}"))?;
         eprintln!("wrote {path}");
     }
     Ok(())
+}
+
+/// The key of a problem in the records.
+fn problem_key(r: &Value) -> (Value, Value, Value, Value) {
+    (
+        r["op"].clone(),
+        r["strategy"].clone(),
+        r["dtype"].clone(),
+        r["shape"].clone(),
+    )
+}
+
+/// Times every requested problem with NumPy (the pinned version, installed
+/// like the golden vectors' into target/pydeps): one JSON object per problem.
+fn numpy_times(reqs: &[RunRequest], repeats: usize) -> Result<Vec<Value>> {
+    let deps = crate::numpy_deps()?;
+    let params = lanes_kernels::Params::default();
+    let problems: Vec<Value> = reqs
+        .iter()
+        .map(|r| {
+            json!({
+                "op": r.op, "strategy": r.strategy.clone().unwrap_or_else(|| "default".into()),
+                "dtype": r.dtype, "shape": r.shape, "repeats": repeats, "taps": lanes_kernels::CONV_TAPS,
+                "params": {"alpha": params.alpha, "scalar": params.scalar, "lo": params.lo, "hi": params.hi},
+            })
+        })
+        .collect();
+    let mut child = Command::new("python3")
+        .arg(root().join("xtask/numpy_bench.py"))
+        .env("PYTHONPATH", &deps)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("python3: {e}"))?;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(Value::from(problems).to_string().as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for line in BufReader::new(child.stdout.take().expect("piped")).lines() {
+        let line = line.map_err(|e| e.to_string())?;
+        let v: Value = serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))?;
+        eprintln!(
+            "  numpy: {} {} {} {}",
+            v["numpy"],
+            v["dtype"],
+            v["shape"],
+            fmt_ns(v["best_ns"].as_f64().unwrap_or(f64::NAN))
+        );
+        out.push(v);
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("the NumPy timer failed ({status})"));
+    }
+    Ok(out)
+}
+
+/// Puts the native time of the same variant and NumPy's time of the same
+/// problem on every record, with the ratios (above 1: Lanes is faster).
+fn compare(report: &mut Value, native: &Value, numpy: &[Value]) {
+    let native: Vec<Value> = native["records"].as_array().cloned().unwrap_or_default();
+    let Some(records) = report["records"].as_array_mut() else {
+        return;
+    };
+    for r in records.iter_mut() {
+        let key = problem_key(r);
+        let ns = r["min_ns"].as_f64().unwrap_or(f64::NAN);
+        if let Some(n) = native
+            .iter()
+            .find(|n| problem_key(n) == key && n["variant"] == r["variant"])
+        {
+            let nn = n["min_ns"].as_f64().unwrap_or(f64::NAN);
+            r["native_ns"] = json!(nn);
+            r["vs_native"] = json!(nn / ns);
+        }
+        if let Some(p) = numpy.iter().find(|p| problem_key(p) == key) {
+            let pn = p["best_ns"].as_f64().unwrap_or(f64::NAN);
+            r["numpy_ns"] = json!(pn);
+            r["numpy"] = p["numpy"].clone();
+            r["vs_numpy"] = json!(pn / ns);
+        }
+    }
+    report["numpy_version"] = numpy
+        .first()
+        .map_or(Value::Null, |p| p["numpy_version"].clone());
+}
+
+/// The report as Markdown: per problem, every rung's best time with its
+/// ratio to native Rust (same variant) and to NumPy.
+fn markdown(report: &Value, command: &str) -> String {
+    let env = &report["env"];
+    let mut s =
+        String::from("# Performance: Lanes in the browser against native Rust and NumPy\n\n");
+    s += &format!(
+        "Generated by `{command}`: every number below is a best time per loop, all measured in that one run on one \
+         machine (the browser suite, then the same problems natively, then NumPy). A bare variant is one thread; \
+         `simd-threads xN` uses N.\n\n"
+    );
+    s += &format!(
+        "- Browser: {}, cross-origin isolated: {}, cores: {}, timer step: {:.0} ns, worker: {}\n- NumPy: {}\n- Ratios above 1 mean Lanes (in the browser) is faster.\n\n",
+        env["user_agent"].as_str().unwrap_or(""),
+        env["cross_origin_isolated"],
+        env["hardware_concurrency"],
+        env["timer_resolution_ns"].as_f64().unwrap_or(f64::NAN),
+        env["build"].as_str().unwrap_or(""),
+        report["numpy_version"].as_str().unwrap_or("not measured"),
+    );
+    s += "| op | dtype | shape | rung | browser | native Rust | browser / native | NumPy | NumPy form | NumPy / browser |\n";
+    s += "|---|---|---|---|---:|---:|---:|---:|---|---:|\n";
+    for r in report["records"].as_array().into_iter().flatten() {
+        let shape: Vec<String> = r["shape"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| d.to_string())
+            .collect();
+        let f = |k: &str| r[k].as_f64().map_or("–".to_owned(), fmt_ns);
+        let x = |k: &str| r[k].as_f64().map_or("–".to_owned(), |v| format!("{v:.2}x"));
+        s += &format!(
+            "| {}:{} | {} | {} | {}{} | {} | {} | {} | {} | `{}` | {} |\n",
+            r["op"].as_str().unwrap_or(""),
+            r["strategy"].as_str().unwrap_or(""),
+            r["dtype"].as_str().unwrap_or(""),
+            shape.join("x"),
+            r["variant"].as_str().unwrap_or(""),
+            if r["variant"] == "simd-threads" {
+                format!(" x{}", r["threads"])
+            } else {
+                String::new()
+            },
+            f("min_ns"),
+            f("native_ns"),
+            x("vs_native"),
+            f("numpy_ns"),
+            r["numpy"].as_str().unwrap_or(""),
+            x("vs_numpy"),
+        );
+    }
+    s
 }
 
 #[cfg(test)]
@@ -475,5 +646,33 @@ mod tests {
         assert!(requests(&one).iter().all(|q| q.threads == 1));
         assert!(r[0].variants.contains(&"simd-threads".to_owned()));
         assert!(parse(&args("--ops exp@lots")).is_err());
+    }
+
+    #[test]
+    fn records_get_their_native_and_numpy_ratios() {
+        let rec = |variant: &str, ns: f64| json!({"op": "add", "strategy": "default", "dtype": "f32", "shape": [1000], "variant": variant, "min_ns": ns, "threads": 1});
+        let mut report =
+            json!({"env": {}, "records": [rec("js-array", 4000.0), rec("simd", 100.0)]});
+        let native = json!({"records": [rec("simd", 80.0)]});
+        let numpy = [
+            json!({"op": "add", "strategy": "default", "dtype": "f32", "shape": [1000], "numpy": "np.add(a, b, out=o)", "best_ns": 200.0, "numpy_version": "2.4.6"}),
+        ];
+        compare(&mut report, &native, &numpy);
+        let simd = &report["records"][1];
+        assert_eq!(simd["vs_native"], json!(0.8));
+        assert_eq!(simd["vs_numpy"], json!(2.0));
+        assert_eq!(
+            report["records"][0]["native_ns"],
+            Value::Null,
+            "no native js-array"
+        );
+        assert_eq!(report["records"][0]["vs_numpy"], json!(0.05));
+        let md = markdown(&report, "cargo xtask bench --numpy");
+        assert!(md.contains("| add:default | f32 | 1000 | simd | 100 ns | 80 ns | 0.80x | 200 ns | `np.add(a, b, out=o)` | 2.00x |"), "{md}");
+        assert!(md.contains("NumPy: 2.4.6"), "{md}");
+        assert!(
+            md.contains("Generated by `cargo xtask bench --numpy`"),
+            "{md}"
+        );
     }
 }

@@ -204,18 +204,24 @@ fn simd_check_cmd(args: &[String]) -> Result {
 /// Regenerates the golden vectors with the pinned NumPy, installed by pip
 /// into `target/pydeps` (nothing system-wide).
 fn golden() -> Result {
+    let deps = numpy_deps()?;
+    run(Command::new("python3")
+        .arg("tests/golden/generate.py")
+        .env("PYTHONPATH", &deps))
+}
+
+/// The pinned NumPy in `target/pydeps` (installed by pip once); the folder
+/// to put on PYTHONPATH.
+pub(crate) fn numpy_deps() -> Result<PathBuf> {
     let deps = root().join("target/pydeps");
     let pinned = "numpy==2.4.6";
-    let have = deps.join("numpy-2.4.6.dist-info").exists();
-    if !have {
+    if !deps.join("numpy-2.4.6.dist-info").exists() {
         run(Command::new("python3")
             .args(["-m", "pip", "install", "--quiet", "--target"])
             .arg(&deps)
             .arg(pinned))?;
     }
-    run(Command::new("python3")
-        .arg("tests/golden/generate.py")
-        .env("PYTHONPATH", &deps))
+    Ok(deps)
 }
 
 /// Builds the site, serves it on free ports three ways (cross-origin
