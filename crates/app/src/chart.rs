@@ -98,7 +98,7 @@ pub fn time_chart(
             .margin(12)
             .x_label_area_size(42)
             .y_label_area_size(96)
-            .build_cartesian_2d(log_axis(lo, hi), (0..n).into_segmented())
+            .build_cartesian_2d(log_axis(lo, hi), (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         let names: Vec<&str> = order.iter().map(|r| r.name()).collect();
         chart
@@ -291,7 +291,7 @@ pub fn dtype_chart(
             .margin(12)
             .x_label_area_size(42)
             .y_label_area_size(72)
-            .build_cartesian_2d((0..n).into_segmented(), log_axis(lo, hi))
+            .build_cartesian_2d((0..n - 1).into_segmented(), log_axis(lo, hi))
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
