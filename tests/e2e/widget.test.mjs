@@ -183,7 +183,8 @@ async function shoot(page, name) {
   const size = page.viewportSize();
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   await page.setViewportSize({ width: size.width, height });
-  await page.waitForTimeout(200);
+  // Two frames rendered at the new size (a wait on rendering, not on time).
+  for (let i = 0; i < 2; i++) await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
   await page.screenshot({ path: path.join(SHOTS, name) });
   await page.setViewportSize(size);
 }
@@ -312,8 +313,8 @@ test('messages from a foreign origin or another window are ignored', { timeout: 
       window.addEventListener('message', (e) =>
         window.__seen.push({ origin: e.origin, own: e.source === iframe.contentWindow, data: e.data, height: iframe.style.height }));
     });
-    await page.waitForTimeout(500);
-    const settled = await frameHeight(w.handle);
+    // Settled: the frame fits its content (polled, not slept on).
+    const settled = await assertFits(w, 'before the messages');
     const seen = () => page.evaluate(() => window.__seen.splice(0));
     await seen();
 
@@ -331,7 +332,13 @@ test('messages from a foreign origin or another window are ignored', { timeout: 
     await w.frame.evaluate((ms) => {
       for (const m of ms) parent.postMessage(m, '*');
     }, malformed);
-    await page.waitForTimeout(500);
+    // Wait until every one of them has reached the page (and so, listeners
+    // running in order, the widget's listener too).
+    await page.waitForFunction(
+      (n) => [3000, 2500, 2200].every((h) => window.__seen.some((m) => m.data?.height === h))
+        && window.__seen.filter((m) => m.own).length >= n,
+      malformed.length,
+    );
     const got = await seen();
     const from = (h) => got.filter((m) => m.data?.height === h).map((m) => [m.origin, m.own]);
     assert.deepEqual(from(3000), [[blog.origin, false]], 'the page itself');
@@ -358,7 +365,6 @@ test('messages from a foreign origin or another window are ignored', { timeout: 
     await seen();
     await w.frame.evaluate((u) => (location.href = u), navigated);
     await page.waitForFunction(() => window.__seen.some((m) => m.data?.height === 2600));
-    await page.waitForTimeout(200);
     const last = (await seen()).find((m) => m.data?.height === 2600);
     assert.deepEqual([last.own, last.origin], [true, blog.origin]);
     assert.equal(await frameHeight(w.handle), grown, 'a foreign page in the widget frame cannot resize it');

@@ -358,17 +358,46 @@ mod tests {
             .build()
             .unwrap();
         let (active, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let threads = Mutex::new(Vec::new());
         let mut out = vec![0u8; 64 * 40];
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         pool.install(|| {
             split_mut(2, 64, &mut out, &|_, _| {
                 let now = active.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
-                std::thread::sleep(std::time::Duration::from_millis(2));
+                threads.lock().unwrap().push(rayon::current_thread_index());
+                // A rendezvous, not a sleep: hold the chunk until a second
+                // worker has one too (at once, with a pool of four), so the
+                // test sees them overlap without depending on timing.
+                while most.load(Ordering::SeqCst) < 2 && std::time::Instant::now() < deadline {
+                    std::hint::spin_loop();
+                }
                 active.fetch_sub(1, Ordering::SeqCst);
             })
         });
+        let mut threads = threads.into_inner().unwrap();
+        threads.sort_unstable();
+        threads.dedup();
+        assert!(threads.len() <= 2, "chunks ran on {threads:?}");
         assert!(most.load(Ordering::SeqCst) <= 2);
         assert_eq!(most.load(Ordering::SeqCst), 2, "and both did work together");
+    }
+
+    #[test]
+    fn the_fan_out_starts_exactly_k_workers() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        for k in 1..=6 {
+            let started = AtomicUsize::new(0);
+            pool.install(|| {
+                fan(k, &|| {
+                    started.fetch_add(1, Ordering::SeqCst);
+                })
+            });
+            assert_eq!(started.into_inner(), k);
+        }
     }
 
     #[test]
