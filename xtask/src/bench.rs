@@ -333,19 +333,8 @@ fn table(report: &Value) -> String {
     );
     let mut group = String::new();
     for r in report["records"].as_array().into_iter().flatten() {
-        let shape: Vec<String> = r["shape"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|d| d.to_string())
-            .collect();
-        let g = format!(
-            "{} {} {} {}",
-            r["op"],
-            r["strategy"],
-            r["dtype"],
-            shape.join("x")
-        );
+        let shape = shape_text(&r["shape"]);
+        let g = format!("{} {} {} {}", r["op"], r["strategy"], r["dtype"], shape);
         if g != group {
             s += &format!(
                 "-- harness overhead (a no-op through the same call): {} per loop\n",
@@ -362,7 +351,7 @@ fn table(report: &Value) -> String {
             "{:<22} {:<4} {:>12} {:<13} {:>10} {:>10} {:>6.2} {:>9.2} {:>9}  {}\n",
             op.trim_end_matches(":default"),
             r["dtype"].as_str().unwrap_or(""),
-            shape.join("x"),
+            shape,
             r["variant"].as_str().unwrap_or(""),
             fmt_ns(r["min_ns"].as_f64().unwrap_or(f64::NAN)),
             fmt_ns(r["median_ns"].as_f64().unwrap_or(f64::NAN)),
@@ -405,19 +394,14 @@ fn scaling(report: &Value) -> String {
             one["min_ns"].as_f64().unwrap_or(f64::NAN),
             t["min_ns"].as_f64().unwrap_or(f64::NAN),
         );
-        let shape: Vec<String> = t["shape"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|d| d.to_string())
-            .collect();
+        let shape = shape_text(&t["shape"]);
         s += &format!(
             "simd-threads x{} vs simd: {}:{} {} {}: {} vs {} = {:.2}x\n",
             t["threads"],
             t["op"].as_str().unwrap_or(""),
             t["strategy"].as_str().unwrap_or(""),
             t["dtype"].as_str().unwrap_or(""),
-            shape.join("x"),
+            shape,
             fmt_ns(a),
             fmt_ns(b),
             a / b
@@ -471,6 +455,17 @@ pub(crate) fn bench(args: &[String]) -> Result {
         eprintln!("wrote {path}");
     }
     Ok(())
+}
+
+/// `[3162, 3162]` as `3162x3162`.
+fn shape_text(shape: &Value) -> String {
+    let dims: Vec<String> = shape
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|d| d.to_string())
+        .collect();
+    dims.join("x")
 }
 
 /// The key of a problem in the records.
@@ -584,12 +579,7 @@ fn markdown(report: &Value, command: &str) -> String {
     s += "| op | dtype | shape | rung | browser | native Rust | browser / native | NumPy | NumPy form | NumPy / browser |\n";
     s += "|---|---|---|---|---:|---:|---:|---:|---|---:|\n";
     for r in report["records"].as_array().into_iter().flatten() {
-        let shape: Vec<String> = r["shape"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|d| d.to_string())
-            .collect();
+        let shape = shape_text(&r["shape"]);
         let f = |k: &str| r[k].as_f64().map_or("–".to_owned(), fmt_ns);
         let x = |k: &str| r[k].as_f64().map_or("–".to_owned(), |v| format!("{v:.2}x"));
         s += &format!(
@@ -597,7 +587,7 @@ fn markdown(report: &Value, command: &str) -> String {
             r["op"].as_str().unwrap_or(""),
             r["strategy"].as_str().unwrap_or(""),
             r["dtype"].as_str().unwrap_or(""),
-            shape.join("x"),
+            shape,
             r["variant"].as_str().unwrap_or(""),
             if r["variant"] == "simd-threads" {
                 format!(" x{}", r["threads"])

@@ -167,6 +167,25 @@ fn palette(dark: bool) -> (RGBColor, RGBColor) {
     }
 }
 
+/// The background of a chart's legend box.
+fn legend_background(dark: bool) -> RGBColor {
+    if dark { RGBColor(27, 32, 41) } else { WHITE }
+}
+
+/// A legend entry: a short line in the series' style.
+fn legend_line(style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style)
+}
+
+/// Labels for whole numbers only (thread counts on a continuous axis).
+fn whole(v: &f64) -> String {
+    if v.fract() == 0.0 && *v >= 1.0 {
+        format!("{v:.0}")
+    } else {
+        String::new()
+    }
+}
+
 /// The rate of a result in the op's natural unit, and the unit's label.
 pub fn rate(unit: lanes_kernels::Unit, r: &lanes_harness::protocol::VariantResult) -> f64 {
     match unit {
@@ -242,9 +261,7 @@ pub fn sweep_chart(
                 .draw_series(LineSeries::new(line.clone(), c.stroke_width(2)))
                 .map_err(|e| e.to_string())?
                 .label(r.name())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
-                });
+                .legend(legend_line(c.stroke_width(3)));
             chart
                 .draw_series(line.iter().map(|&p| Circle::new(p, 4, c.filled())))
                 .map_err(|e| e.to_string())?;
@@ -253,7 +270,7 @@ pub fn sweep_chart(
             .configure_series_labels()
             .label_font(("sans-serif", 13).into_font().color(&fg))
             .border_style(grid)
-            .background_style(if dark { RGBColor(27, 32, 41) } else { WHITE })
+            .background_style(legend_background(dark))
             .position(SeriesLabelPosition::UpperRight)
             .draw()
             .map_err(|e| e.to_string())?;
@@ -397,13 +414,7 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             .axis_desc_style(font(13))
             .x_desc("threads")
             .x_labels(n as usize + 2)
-            .x_label_formatter(&|v| {
-                if v.fract() == 0.0 && *v >= 1.0 {
-                    format!("{v:.0}")
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&whole)
             .y_label_formatter(&|v| format_time(*v))
             .draw()
             .map_err(|e| e.to_string())?;
@@ -417,19 +428,17 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
         ))
         .map_err(|e| e.to_string())?
         .label("simd (one thread)")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], simd_c.stroke_width(3)));
+        .legend(legend_line(simd_c.stroke_width(3)));
         time.draw_series(LineSeries::new(thr_line.clone(), thr_c.stroke_width(2)))
             .map_err(|e| e.to_string())?
             .label("simd-threads")
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], thr_c.stroke_width(3))
-            });
+            .legend(legend_line(thr_c.stroke_width(3)));
         time.draw_series(thr_line.iter().map(|&p| Circle::new(p, 4, thr_c.filled())))
             .map_err(|e| e.to_string())?;
         time.configure_series_labels()
             .label_font(font(12))
             .border_style(grid)
-            .background_style(if dark { RGBColor(27, 32, 41) } else { WHITE })
+            .background_style(legend_background(dark))
             .position(SeriesLabelPosition::UpperRight)
             .draw()
             .map_err(|e| e.to_string())?;
@@ -450,13 +459,7 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             .axis_desc_style(font(13))
             .x_desc("threads")
             .x_labels(n as usize + 2)
-            .x_label_formatter(&|v| {
-                if v.fract() == 0.0 && *v >= 1.0 {
-                    format!("{v:.0}")
-                } else {
-                    String::new()
-                }
-            })
+            .x_label_formatter(&whole)
             .y_label_formatter(&|v| format!("{v:.1}x"))
             .draw()
             .map_err(|e| e.to_string())?;
@@ -469,15 +472,13 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             ))
             .map_err(|e| e.to_string())?
             .label("ideal")
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], fg.stroke_width(1)));
+            .legend(legend_line(fg.stroke_width(1)));
         let sp: Vec<(f64, f64)> = rows.iter().map(|r| (r.0, r.1 / r.2)).collect();
         speed
             .draw_series(LineSeries::new(sp.clone(), thr_c.stroke_width(2)))
             .map_err(|e| e.to_string())?
             .label("measured")
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], thr_c.stroke_width(3))
-            });
+            .legend(legend_line(thr_c.stroke_width(3)));
         speed
             .draw_series(sp.iter().map(|&p| Circle::new(p, 4, thr_c.filled())))
             .map_err(|e| e.to_string())?;
@@ -485,7 +486,7 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             .configure_series_labels()
             .label_font(font(12))
             .border_style(grid)
-            .background_style(if dark { RGBColor(27, 32, 41) } else { WHITE })
+            .background_style(legend_background(dark))
             .position(SeriesLabelPosition::UpperLeft)
             .draw()
             .map_err(|e| e.to_string())?;

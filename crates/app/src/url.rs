@@ -19,15 +19,18 @@ fn shown(v: &str) -> String {
     s
 }
 
+/// The value of `key` (the last one, if the link repeats it).
+fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
 /// Reads a config from `?key=value&...` pairs.
 pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |k: &str| last(pairs, k);
     let mut notes = Vec::new();
     let chapter = match get("chapter") {
         None => 0,
@@ -185,13 +188,7 @@ pub struct Page {
 
 /// Reads `theme` and `autorun`.
 pub fn page(pairs: &[(String, String)]) -> Page {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |k: &str| last(pairs, k);
     let mut p = Page::default();
     match get("theme") {
         None => {}

@@ -235,25 +235,14 @@ pub fn measure(
             break;
         }
         for (index, cal) in cals.iter().enumerate() {
+            let mut subject = Indexed {
+                run: &mut *run,
+                index,
+            };
             if primed[index] {
-                warm_up(
-                    clock,
-                    &mut Indexed {
-                        run: &mut *run,
-                        index,
-                    },
-                    settings.warmup_ns,
-                    f64::INFINITY,
-                );
+                warm_up(clock, &mut subject, settings.warmup_ns, f64::INFINITY);
             }
-            let (ns, extra_bytes) = time(
-                clock,
-                &mut Indexed {
-                    run: &mut *run,
-                    index,
-                },
-                cal.loops,
-            );
+            let (ns, extra_bytes) = time(clock, &mut subject, cal.loops);
             on_sample(Sample {
                 subject: index,
                 round,
