@@ -25,9 +25,10 @@ fn main() -> ExitCode {
         Some("build") => site::build().map(|d| eprintln!("built {}", d.display())),
         Some("worker") => site::worker(),
         Some("serve") => serve_cmd(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  worker        build the measurement worker into dist/pkg (Trunk's post-build hook)\n  build         build the static site into dist/\n  serve         trunk serve on http://127.0.0.1:8080 (cross-origin isolated); --static isolated|plain|bare serves the release dist/ like a static host\n  bench         run the suite in headless Chromium (or --native) and write JSON"
+                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  worker        build the measurement worker into dist/pkg (Trunk's post-build hook)\n  build         build the static site into dist/\n  serve         trunk serve on http://127.0.0.1:8080 (cross-origin isolated); --static isolated|plain|bare serves the release dist/ like a static host\n  bench         run the suite in headless Chromium (or --native) and write JSON\n  fuzz [N]      the request decoder and link parser fuzzers with N cases each (default 1,000,000)"
             );
             Err("no task given".into())
         }
@@ -192,6 +193,24 @@ fn test(args: &[String]) -> Result {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The fuzzers `cargo xtask test` runs with 10,000 cases, for longer.
+fn fuzz(args: &[String]) -> Result {
+    let cases = match args.first() {
+        Some(n) => n
+            .replace('_', "")
+            .parse::<u64>()
+            .map_err(|_| format!("fuzz takes a number of cases, not {n:?}"))?,
+        None => 1_000_000,
+    };
+    let cases = cases.to_string();
+    run(cargo()
+        .args(["test", "-p", "lanes-harness", "--test", "fuzz"])
+        .env("LANES_FUZZ_CASES", &cases))?;
+    run(cargo()
+        .args(["test", "-p", "lanes-app", "--", "fuzz"])
+        .env("LANES_FUZZ_CASES", &cases))
 }
 
 fn simd_check_cmd(args: &[String]) -> Result {

@@ -11,12 +11,15 @@ use crate::state::{Config, MAX_POOL, MIN_SIZE};
 /// Longest parameter value echoed back in a note.
 const ECHO: usize = 40;
 
+/// A parameter value as a note shows it: quoted, control and unusual
+/// characters escaped, at most `ECHO` characters of the escaped form.
 fn shown(v: &str) -> String {
-    let mut s: String = v.chars().take(ECHO).collect();
-    if v.chars().count() > ECHO {
+    let escaped: String = v.chars().flat_map(char::escape_debug).collect();
+    let mut s: String = escaped.chars().take(ECHO).collect();
+    if escaped.chars().count() > ECHO {
         s.push('…');
     }
-    s
+    format!("\"{s}\"")
 }
 
 /// The value of `key` (the last one, if the link repeats it).
@@ -38,7 +41,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
             Ok(c) if (1..=CHAPTERS.len()).contains(&c) => c - 1,
             _ => {
                 notes.push(format!(
-                    "chapter {:?} is not 1 to {}: showing chapter 1",
+                    "chapter {} is not 1 to {}: showing chapter 1",
                     shown(v),
                     CHAPTERS.len()
                 ));
@@ -50,7 +53,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
     if let Some(v) = get("op") {
         match v.parse::<Op>() {
             Ok(op) => c.op = op,
-            Err(_) => notes.push(format!("unknown op {:?}: using {}", shown(v), c.op.name())),
+            Err(_) => notes.push(format!("unknown op {}: using {}", shown(v), c.op.name())),
         }
     }
     let info = c.op.info();
@@ -61,7 +64,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
                 c.strategy = info.strategies[0];
             }
             notes.push(format!(
-                "{} has no strategy {:?}: using {}",
+                "{} has no strategy {}: using {}",
                 info.name,
                 shown(v),
                 c.strategy.name()
@@ -77,7 +80,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
                 c.dtype = info.dtypes[0];
             }
             notes.push(format!(
-                "{} does not take dtype {:?}: using {}",
+                "{} does not take dtype {}: using {}",
                 info.name,
                 shown(v),
                 c.dtype
@@ -98,7 +101,11 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
                     ..c.clone()
                 }
                 .problem()
-                .map(|p| lanes_harness::protocol::format_bytes(p.total_bytes() + p.temp_bytes()))
+                .map(|p| {
+                    lanes_harness::protocol::format_bytes(
+                        p.total_bytes().saturating_add(p.temp_bytes()),
+                    )
+                })
                 .unwrap_or_else(|_| "more than this tab can address".into());
                 notes.push(format!(
                     "size {} would need {need}, more than this tab allows: using the largest that fits, {max}",
@@ -107,7 +114,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
                 c.size = max;
             }
             _ => notes.push(format!(
-                "size {:?} is not a number from {MIN_SIZE} to {max}: using {}",
+                "size {} is not a number from {MIN_SIZE} to {max}: using {}",
                 shown(v),
                 c.size
             )),
@@ -132,7 +139,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
                     }
                 }
                 _ => notes.push(format!(
-                    "variant {:?} is not offered here: left out",
+                    "variant {} is not offered here: left out",
                     shown(name)
                 )),
             }
@@ -147,7 +154,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
         match v.parse::<usize>() {
             Ok(r) if (1..=100).contains(&r) => c.repeats = r,
             _ => notes.push(format!(
-                "repeats {:?} is not 1 to 100: using {}",
+                "repeats {} is not 1 to 100: using {}",
                 shown(v),
                 c.repeats
             )),
@@ -157,7 +164,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
         match v.parse::<usize>() {
             Ok(t) if (1..=MAX_POOL).contains(&t) => c.threads = t,
             _ => notes.push(format!(
-                "threads {:?} is not 1 to {MAX_POOL}: using the whole pool",
+                "threads {} is not 1 to {MAX_POOL}: using the whole pool",
                 shown(v)
             )),
         }
@@ -166,7 +173,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
         match v.parse::<u32>() {
             Ok(b) if crate::state::BUDGETS.contains(&b) => c.budget_s = b,
             _ => notes.push(format!(
-                "budget {:?} is not one of {:?} seconds: using {}",
+                "budget {} is not one of {:?} seconds: using {}",
                 shown(v),
                 crate::state::BUDGETS,
                 c.budget_s
@@ -195,7 +202,7 @@ pub fn page(pairs: &[(String, String)]) -> Page {
         Some("dark") => p.dark = Some(true),
         Some("light") => p.dark = Some(false),
         Some(v) => p.notes.push(format!(
-            "theme {:?} is not light or dark: using the reader's preference",
+            "theme {} is not light or dark: using the reader's preference",
             shown(v)
         )),
     }
@@ -203,7 +210,7 @@ pub fn page(pairs: &[(String, String)]) -> Page {
         None | Some("0" | "false") => {}
         Some("1" | "true") => p.autorun = true,
         Some(v) => p.notes.push(format!(
-            "autorun {:?} is not 1 or 0: waiting for Run",
+            "autorun {} is not 1 or 0: waiting for Run",
             shown(v)
         )),
     }
@@ -333,5 +340,138 @@ mod tests {
             notes[1].contains("threads \"0\" is not 1 to 16"),
             "{notes:?}"
         );
+    }
+
+    /// Fuzzing the permalink and embed parameters: 10,000 cases per property
+    /// (`LANES_FUZZ_CASES=N`, or `cargo xtask fuzz N`, for more).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod fuzz {
+        use super::*;
+        use crate::state::BUDGETS;
+        use proptest::prelude::*;
+        use proptest::strategy::Strategy as _;
+
+        const KEYS: [&str; 11] = [
+            "chapter", "op", "strategy", "dtype", "size", "variants", "repeats", "threads",
+            "budget", "theme", "autorun",
+        ];
+
+        /// The word a note about each key contains.
+        fn noted(key: &str) -> &str {
+            match key {
+                "variants" => "variant",
+                k => k,
+            }
+        }
+
+        fn config() -> ProptestConfig {
+            ProptestConfig {
+                cases: std::env::var("LANES_FUZZ_CASES")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(10_000),
+                failure_persistence: None,
+                ..ProptestConfig::default()
+            }
+        }
+
+        fn value() -> impl proptest::strategy::Strategy<Value = String> {
+            prop_oneof![
+                // Words and numbers the parser knows, and near misses.
+                3 => prop::sample::select(vec![
+                    "1", "2", "3", "5", "0", "-1", "16", "17", "100", "101", "1e5", "1e7", "1e12",
+                    "1e400", "NaN", "inf", "-0", "1_000_000", "0x10", "10.5", " 5", "add", "dot",
+                    "matmul", "exp", "sum", "mean", "transpose", "blocked", "tiled", "broadcast",
+                    "default", "f32", "i8", "i64", "f16", "simd", "simd,scalar",
+                    "js-array,js-typed,simd-threads", "simd,,simd", ",", "dark", "light", "true",
+                    "yes",
+                ]).prop_map(String::from),
+                // Script and markup.
+                1 => prop::sample::select(vec![
+                    "<script>alert(1)</script>",
+                    "\"><img src=x onerror=alert(1)>",
+                    "javascript:alert(1)",
+                    "</code><b>",
+                    "&lt;&amp;",
+                ]).prop_map(String::from),
+                2 => ".{0,60}",
+                1 => "[0-9eE+._-]{0,24}",
+            ]
+        }
+
+        fn pairs() -> impl proptest::strategy::Strategy<Value = Vec<(String, String)>> {
+            let key = prop_oneof![
+                8 => prop::sample::select(KEYS.to_vec()).prop_map(String::from),
+                1 => ".{0,12}",
+            ];
+            prop::collection::vec((key, value()), 0..12)
+        }
+
+        fn valid(c: &Config) -> Result<(), TestCaseError> {
+            let info = c.op.info();
+            prop_assert_eq!(c.chapter, c.chapter.min(CHAPTERS.len() - 1));
+            prop_assert!(info.strategies.contains(&c.strategy));
+            prop_assert!(info.dtypes.contains(&c.dtype));
+            prop_assert!((MIN_SIZE..=c.max_size()).contains(&c.size));
+            prop_assert!(c.problem().is_ok());
+            prop_assert!(!c.variants.is_empty());
+            let offered = Config {
+                pool: MAX_POOL,
+                ..c.clone()
+            }
+            .offered();
+            prop_assert!(c.variants.iter().all(|v| offered.contains(v)));
+            prop_assert!((1..=100).contains(&c.repeats));
+            prop_assert!(c.threads <= MAX_POOL);
+            prop_assert!(BUDGETS.contains(&c.budget_s));
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(config())]
+
+            /// Any parameters give a valid config, short notes, and a link
+            /// that reads back to the same config without notes.
+            #[test]
+            fn any_parameters_give_a_valid_config(pairs in pairs()) {
+                let (c, notes) = parse(&pairs);
+                valid(&c)?;
+                let p = page(&pairs);
+                for n in notes.iter().chain(&p.notes) {
+                    prop_assert!(n.chars().count() < 300, "{}", n);
+                }
+                let link = query(&c);
+                let back: Vec<(String, String)> = link
+                    .trim_start_matches('?')
+                    .split('&')
+                    .filter_map(|kv| kv.split_once('='))
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect();
+                let (again, notes) = parse(&back);
+                prop_assert!(notes.is_empty(), "{:?} from {}", notes, link);
+                prop_assert_eq!(again, c);
+            }
+
+            /// One bad value gives notes that name its parameter, and it is
+            /// echoed at most 40 characters long.
+            #[test]
+            fn a_bad_value_is_named_in_its_note(k in 0..KEYS.len(), v in value()) {
+                let key = KEYS[k];
+                let pairs = vec![(key.to_owned(), v.clone())];
+                let (c, notes) = parse(&pairs);
+                valid(&c)?;
+                let notes: Vec<String> = notes.into_iter().chain(page(&pairs).notes).collect();
+                for n in &notes {
+                    prop_assert!(n.contains(noted(key)), "{:?} for {}={:?}", n, key, v);
+                    prop_assert!(n.chars().count() <= 200, "{}", n);
+                }
+                // Accepted names are the ones a link writes.
+                if notes.is_empty() && ["op", "strategy", "dtype"].contains(&key) {
+                    let link = query(&c);
+                    let canonical = link.contains(&format!("{key}={v}"));
+                    prop_assert!(canonical, "{}={:?} accepted, link {}", key, v, link);
+                }
+            }
+        }
     }
 }

@@ -157,8 +157,7 @@ pub fn js_bytes(problem: &Problem, rung: Rung) -> u64 {
         .inputs()
         .iter()
         .map(|o| o.shape.len() as u64)
-        .sum::<u64>()
-        + problem.output().shape.len() as u64;
+        .fold(problem.output().shape.len() as u64, u64::saturating_add);
     let per = if rung == Rung::JsArray {
         8
     } else {
@@ -171,7 +170,13 @@ pub fn js_bytes(problem: &Problem, rung: Rung) -> u64 {
 /// the reference's expected output (in its dtype and in float64).
 pub fn wasm_bytes(problem: &Problem) -> u64 {
     let out = problem.output();
-    problem.total_bytes() + problem.temp_bytes() + out.nbytes() + 8 * out.shape.len() as u64
+    [
+        problem.temp_bytes(),
+        out.nbytes(),
+        (out.shape.len() as u64).saturating_mul(8),
+    ]
+    .into_iter()
+    .fold(problem.total_bytes(), u64::saturating_add)
 }
 
 /// `1.2 TB`, `1.5 GB`, `40.0 MB`, `12 KB`, `100 B` (decimal units).
@@ -295,7 +300,7 @@ impl RunRequest {
             let mut msg = format!(
                 "{} {dtype} at shape {shape} needs {} ({}), but this tab allows {}",
                 op.name(),
-                format_bytes(problem.total_bytes() + problem.temp_bytes()),
+                format_bytes(problem.total_bytes().saturating_add(problem.temp_bytes())),
                 parts.join(", "),
                 format_bytes(limits.max_bytes)
             );

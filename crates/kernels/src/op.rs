@@ -492,8 +492,9 @@ pub struct Operand {
 impl Operand {
     /// Bytes of the array, in 64 bits: on wasm32 a problem's total can
     /// pass `usize::MAX` even when each array fits.
+    /// Saturates for shapes nothing could allocate (problems refuse those).
     pub fn nbytes(&self) -> u64 {
-        self.shape.len() as u64 * self.dtype.itemsize() as u64
+        (self.shape.len() as u64).saturating_mul(self.dtype.itemsize() as u64)
     }
 }
 
@@ -589,18 +590,31 @@ impl Problem {
                 "shape {shape} is too large to address"
             )));
         }
+        let problem = Problem {
+            op,
+            strategy,
+            dtype,
+            shape,
+        };
+        // Derived operands too: matmul's output is rows x rows.
+        let addressable = |o: &Operand| {
+            o.shape
+                .checked_len()
+                .and_then(|n| n.checked_mul(o.dtype.itemsize()))
+                .is_some()
+        };
+        if !(problem.inputs().iter().all(addressable) && addressable(&problem.output())) {
+            return Err(Error::Shape(format!(
+                "shape {shape} is too large to address"
+            )));
+        }
         if op == Op::Convolve && shape.len() < CONV_TAPS {
             return Err(Error::Shape(format!(
                 "convolve with {CONV_TAPS} taps needs at least {CONV_TAPS} elements, not {}",
                 shape.len()
             )));
         }
-        Ok(Problem {
-            op,
-            strategy,
-            dtype,
-            shape,
-        })
+        Ok(problem)
     }
 
     /// The input arrays, in the order `dispatch::run` takes them.
@@ -636,7 +650,10 @@ impl Problem {
             (Op::Mean, _) => (dtype.mean_dtype(), Shape::Vector(1)),
             (Op::Max | Op::Dot, _) => (dtype, Shape::Vector(1)),
             (Op::Matmul, _) => (dtype, Shape::Matrix(r, r)),
-            (Op::Convolve, _) => (dtype, Shape::Vector(shape.len() + 1 - CONV_TAPS)),
+            (Op::Convolve, _) => (
+                dtype,
+                Shape::Vector(shape.len().saturating_sub(CONV_TAPS - 1)),
+            ),
             (Op::SumAxis, Strategy::Rows) => (dtype.sum_dtype(), Shape::Vector(r)),
             (Op::SumAxis, _) => (dtype.sum_dtype(), Shape::Vector(c)),
             (Op::Transpose, _) => (dtype, Shape::Matrix(c, r)),
@@ -654,13 +671,18 @@ impl Problem {
 
     /// Bytes of all inputs and the output together.
     pub fn total_bytes(&self) -> u64 {
-        self.inputs().iter().map(Operand::nbytes).sum::<u64>() + self.output().nbytes()
+        self.inputs()
+            .iter()
+            .map(Operand::nbytes)
+            .fold(self.output().nbytes(), u64::saturating_add)
     }
 
     /// Bytes of temporaries a strategy allocates (the tile of `add_row`).
     pub fn temp_bytes(&self) -> u64 {
         match (self.op, self.strategy) {
-            (Op::AddRow, Strategy::Tile) => self.shape.len() as u64 * self.dtype.itemsize() as u64,
+            (Op::AddRow, Strategy::Tile) => {
+                (self.shape.len() as u64).saturating_mul(self.dtype.itemsize() as u64)
+            }
             _ => 0,
         }
     }

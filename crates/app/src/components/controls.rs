@@ -116,7 +116,10 @@ pub fn Controls(p: &ControlsProps) -> Html {
         None
     };
     let (bytes_array, bytes_total) = match c.problem() {
-        Ok(p) => (p.inputs()[0].nbytes(), p.total_bytes() + p.temp_bytes()),
+        Ok(p) => (
+            p.inputs()[0].nbytes(),
+            p.total_bytes().saturating_add(p.temp_bytes()),
+        ),
         Err(_) => (0, 0),
     };
     let offered = c.offered();
