@@ -240,10 +240,8 @@ fn structured() -> impl Strategy<Value = String> {
                 let (dropped, unknown, key, value) = extra;
                 let mut put = |i: usize, k: &str, v: Option<Value>| {
                     // Each field is left out now and then.
-                    if !dropped[i] {
-                        if let Some(v) = v {
-                            m.insert(k.into(), v);
-                        }
+                    if let (false, Some(v)) = (dropped[i], v) {
+                        m.insert(k.into(), v);
                     }
                 };
                 put(0, "op", Some(op));
