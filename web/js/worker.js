@@ -103,7 +103,7 @@ async function threaded() {
     clearTimeout(timer);
   }
   // The engine checks the pool again (every thread must answer).
-  return { engine: new pkg.Engine(null) };
+  return { engine: new pkg.Engine(null), pkg, wasm };
 }
 
 async function start() {
@@ -111,21 +111,25 @@ async function start() {
   let why;
   try {
     const t = await threaded();
-    if (t.engine) return t.engine;
+    if (t.engine) return t;
     why = t.why;
   } catch (e) {
     why = `the threaded build failed to start: ${message(e)}`;
   }
   const pkg = await import('../pkg/lanes_worker.js');
-  await pkg.default();
-  return new pkg.Engine(why);
+  const wasm = await pkg.default();
+  return { engine: new pkg.Engine(why), pkg, wasm };
 }
 
 let engine;
+let pkg;
+let wasm;
 let failure;
+/// A fault the end-to-end tests asked for (see `inject` in lanes.js).
+let fault = null;
 const ready = start()
   .then((e) => {
-    engine = e;
+    ({ engine, pkg, wasm } = e);
     postMessage({ ready: engine.environment() });
   })
   .catch((e) => {
@@ -133,19 +137,54 @@ const ready = start()
     postMessage({ failed: failure });
   });
 
+/// The page learns that this worker is gone (crashed, or terminated by
+/// anyone) when the lock it holds for its whole life is released.
+function holdLifetimeLock(name) {
+  if (!navigator.locks) return postMessage({ locked: null });
+  navigator.locks.request(name, () => {
+    postMessage({ locked: name });
+    return new Promise(() => {});
+  });
+}
+
+/// Faults for the end-to-end tests: 'grow' grows the wasm memory to its
+/// maximum (no large block can be had after it), 'exhaust' also takes every
+/// free block (the next allocation of any size fails); with `after:
+/// 'sample'`, in the middle of the next run, as its first sample arrives.
+function injectFault(f) {
+  if (f.after === 'sample') fault = f;
+  else pkg.exhaustMemory(f.kind === 'exhaust');
+}
+
 onmessage = async (msg) => {
+  if (msg.data.lock) return holdLifetimeLock(msg.data.lock);
   await ready;
+  if (msg.data.fault) return injectFault(msg.data.fault);
   const { id, request } = msg.data;
   if (!engine) {
     postMessage({ id, event: JSON.stringify({ type: 'error', variant: null, message: failure }) });
     return;
   }
+  let exhausted = null;
   try {
-    engine.run(JSON.stringify(request), (event) => postMessage({ id, event }));
+    engine.run(JSON.stringify(request), (event) => {
+      postMessage({ id, event });
+      const e = JSON.parse(event);
+      if (e.type === 'error' && /^out of memory:/.test(e.message)) exhausted = e.message;
+      if (fault && e.type === 'sample') {
+        pkg.exhaustMemory(fault.kind === 'exhaust');
+        fault = null;
+      }
+    });
+    // The run was refused for memory: a fresh worker starts with a small
+    // memory again (a wasm memory never shrinks).
+    if (exhausted) postMessage({ id, event: JSON.stringify({ type: 'crashed', message: exhausted }) });
   } catch (e) {
     // A trap (out of memory, a bug) leaves the instance unusable: say so;
     // the page respawns the worker.
-    const text = `the worker crashed: ${message(e)}`;
+    const mb = Math.round(wasm.memory.buffer.byteLength / 1e6);
+    const text = `the worker crashed (${message(e)}) with ${mb} MB of wasm memory` +
+      (e instanceof WebAssembly.RuntimeError ? ': most likely out of memory' : '');
     postMessage({ id, event: JSON.stringify({ type: 'error', variant: null, message: text }) });
     postMessage({ id, event: JSON.stringify({ type: 'crashed', message: text }) });
   }

@@ -32,6 +32,17 @@ pub fn json(live: &Live, env: Option<&Environment>) -> Option<String> {
             Some(v)
         })
         .collect();
+    // Rungs cut short (Stop, a crashed worker): the samples that arrived.
+    let partial = live
+        .samples
+        .iter()
+        .filter(|(rung, _)| !live.results.iter().any(|r| r.variant == **rung))
+        .map(|(rung, samples)| {
+            json!({"op": info.op, "strategy": info.strategy, "dtype": info.dtype, "shape": info.shape,
+                "variant": rung, "threads": if *rung == Rung::Wasm(Variant::SimdThreads) { info.threads } else { 1 },
+                "unit": info.unit, "samples_ns": samples, "partial": true})
+        });
+    let records: Vec<Value> = records.into_iter().chain(partial).collect();
     let failed: Vec<Value> = live
         .errors
         .iter()

@@ -96,17 +96,17 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
                 c.size = n as usize
             }
             Ok(n) if n.is_finite() && n > max as f64 => {
-                let need = Config {
-                    size: n.min(usize::MAX as f64) as usize,
+                // Bytes per element at a size that fits, times the size asked
+                // (which may not even be addressable here).
+                let per = Config {
+                    size: 1000,
                     ..c.clone()
-                }
-                .problem()
-                .map(|p| {
-                    lanes_harness::protocol::format_bytes(
-                        p.total_bytes().saturating_add(p.temp_bytes()),
-                    )
-                })
-                .unwrap_or_else(|_| "more than this tab can address".into());
+                };
+                let need = per.problem().map_or(0.0, |p| {
+                    p.total_bytes().saturating_add(p.temp_bytes()) as f64 / per.shape().len() as f64
+                        * n
+                });
+                let need = lanes_harness::protocol::format_bytes(need.min(u64::MAX as f64) as u64);
                 notes.push(format!(
                     "size {} would need {need}, more than this tab allows: using the largest that fits, {max}",
                     shown(v)

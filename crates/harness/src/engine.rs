@@ -13,6 +13,7 @@ use crate::memory;
 use crate::planner::{self, Sample};
 use crate::protocol::{
     ArrayInfo, Event, Limits, Plan, RunInfo, RunRequest, RunSummary, Rung, VariantResult,
+    format_bytes, wasm_bytes,
 };
 use crate::stats::{self, Summary};
 
@@ -159,6 +160,29 @@ fn run_info(plan: &Plan, target_ns: f64, resolution_ns: f64) -> RunInfo {
     }
 }
 
+/// What an error starts with when the memory a run needs could not be had
+/// (the browser worker then starts afresh, with a new, small memory).
+pub const OUT_OF_MEMORY: &str = "out of memory";
+
+/// Asks the allocator for every byte the run will hold, at once, and gives
+/// it back: where the memory cannot grow that far, the run is refused here
+/// with a message instead of aborting in the middle of an allocation. The
+/// allocator keeps what it got, so the arrays that follow fit in it.
+fn reserve(bytes: u64) -> Result<(), String> {
+    let refused = || {
+        let now = memory::wasm_memory_bytes()
+            .map(|b| format!(" (its memory is {} now)", format_bytes(b as u64)))
+            .unwrap_or_default();
+        format!(
+            "{OUT_OF_MEMORY}: this run needs {} and the worker could not get it{now}; try a smaller size",
+            format_bytes(bytes)
+        )
+    };
+    let n = usize::try_from(bytes).map_err(|_| refused())?;
+    let mut v: Vec<u8> = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| refused())
+}
+
 /// One rung ready to be timed.
 enum Ready {
     Wasm(lanes_kernels::Variant),
@@ -193,6 +217,10 @@ pub fn run(
 
     let p = plan.problem;
     let params = Params::default();
+    if let Err(m) = reserve(wasm_bytes(&p)) {
+        fail(emit, m);
+        return None;
+    }
     let inputs = match make_inputs(&p, plan.seed) {
         Ok(i) => i,
         Err(m) => {

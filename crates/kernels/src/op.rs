@@ -582,14 +582,6 @@ impl Problem {
             }
             _ => {}
         }
-        if shape
-            .checked_len()
-            .is_none_or(|n| n.checked_mul(dtype.itemsize()).is_none())
-        {
-            return Err(Error::Shape(format!(
-                "shape {shape} is too large to address"
-            )));
-        }
         let problem = Problem {
             op,
             strategy,
@@ -604,8 +596,17 @@ impl Problem {
                 .is_some()
         };
         if !(problem.inputs().iter().all(addressable) && addressable(&problem.output())) {
+            // Counted in floating point: the count itself may not fit.
+            let bytes = |o: &Operand| {
+                let dims: f64 = o.shape.dims().iter().map(|&d| d as f64).product();
+                dims * o.dtype.itemsize() as f64
+            };
+            let need: f64 =
+                problem.inputs().iter().map(bytes).sum::<f64>() + bytes(&problem.output());
             return Err(Error::Shape(format!(
-                "shape {shape} is too large to address"
+                "shape {shape} needs {:.1} GB, more than a {}-bit memory can address",
+                need / 1e9,
+                usize::BITS
             )));
         }
         if op == Op::Convolve && shape.len() < CONV_TAPS {

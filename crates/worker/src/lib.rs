@@ -277,6 +277,34 @@ impl Engine {
 #[cfg(feature = "threads")]
 pub use wasm_bindgen_rayon::init_thread_pool;
 
+/// Fault injection for the end-to-end tests (`window.lanes.inject`): grows
+/// the wasm memory as far as it goes, so that no large block can be had any
+/// more; with `every_block`, also takes every block the allocator can still
+/// give (and never returns them), so that the engine's next allocation of
+/// any size fails, as in a tab out of memory. Returns the memory's bytes.
+#[wasm_bindgen(js_name = exhaustMemory)]
+pub fn exhaust_memory(every_block: bool) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use core::arch::wasm32::memory_grow;
+        for pages in [1024, 1] {
+            while memory_grow(0, pages) != usize::MAX {}
+        }
+    }
+    if every_block {
+        let mut chunk = 64usize << 20;
+        while chunk >= 8 {
+            let mut v: Vec<u8> = Vec::new();
+            if v.try_reserve_exact(chunk).is_ok() {
+                core::mem::forget(v);
+            } else {
+                chunk /= 2;
+            }
+        }
+    }
+    memory::wasm_memory_bytes().unwrap_or(0) as f64
+}
+
 #[cfg(not(feature = "threads"))]
 const BUILD: &str = concat!(
     "lanes-worker ",
