@@ -1,4 +1,5 @@
-// Launches the system Chromium with a fresh profile (Playwright never
+// Launches the system Chromium (or, with LANES_BROWSER=firefox, Debian's
+// Firefox ESR: see firefox.mjs) with a fresh profile (Playwright never
 // downloads a browser here) and opens a page that fails loudly: every
 // console error and uncaught exception is collected.
 
@@ -6,10 +7,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { launchFirefox } from './firefox.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
+export const BROWSER = process.env.LANES_BROWSER || 'chromium';
+
 export async function launch() {
+  if (BROWSER === 'firefox') return launchFirefox();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lanes-pw-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,

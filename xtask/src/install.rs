@@ -109,6 +109,31 @@ pub(crate) fn browser_tools() -> Result {
     Ok(())
 }
 
+/// geckodriver, for wasm-bindgen-test in Firefox (~2.5 minutes to build once).
+pub(crate) const GECKODRIVER: &str = "0.37.1";
+
+/// Firefox ESR from Debian and geckodriver from crates.io: the second browser
+/// the component tests and the main end-to-end flows run in.
+pub(crate) fn firefox_tools() -> Result {
+    browser_tools()?;
+    if !prints(Command::new("firefox-esr").arg("--version"), "Firefox") {
+        apt_install(&["firefox-esr"])?;
+    }
+    if !prints(
+        Command::new("geckodriver").arg("--version"),
+        &format!("geckodriver {GECKODRIVER}"),
+    ) {
+        run(cargo().args([
+            "install",
+            "geckodriver",
+            "--version",
+            GECKODRIVER,
+            "--locked",
+        ]))?;
+    }
+    Ok(())
+}
+
 /// The pinned nightly: Trunk needs a newer rustc than stable here, and the
 /// threaded worker needs build-std.
 pub(crate) const NIGHTLY: &str = "nightly-2026-05-20";

@@ -184,10 +184,33 @@ fn test(args: &[String]) -> Result {
                 "wasm32-unknown-unknown",
             ])
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            // Set, GECKODRIVER would win over CHROMEDRIVER.
+            .env_remove("GECKODRIVER")
+            .current_dir(root().join("crates/app")))
+    })?;
+    step("component tests (wasm-bindgen-test in Firefox)", || {
+        install::firefox_tools()?;
+        let geckodriver = which("geckodriver").ok_or("geckodriver is not on PATH")?;
+        run(cargo()
+            .args([
+                "test",
+                "-p",
+                "lanes-app",
+                "--target",
+                "wasm32-unknown-unknown",
+            ])
+            .env("GECKODRIVER", geckodriver)
+            .env_remove("CHROMEDRIVER")
+            // No connection but to the test server (webdriver.json has the
+            // prefs that stop the rest).
+            .env("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1")
             .current_dir(root().join("crates/app")))
     })?;
     step("SIMD proof on the built wasm", simd_check::prove)?;
-    step("browser end-to-end tests (Chromium)", e2e)?;
+    step(
+        "browser end-to-end tests (Chromium, and the main flows in Firefox)",
+        e2e,
+    )?;
     eprintln!(
         "\nall checks passed in {:.0} s",
         started.elapsed().as_secs_f64()
@@ -246,10 +269,10 @@ pub(crate) fn numpy_deps() -> Result<PathBuf> {
 /// Builds the site, serves it on free ports three ways (cross-origin
 /// isolated; plain, where the service worker isolates it; bare, without
 /// headers or service worker), and runs the Playwright tests of `tests/e2e`
-/// against them with node's test runner (screenshots of every chapter land
-/// in `target/screenshots`).
+/// against them with node's test runner (screenshots land in
+/// `target/screenshots/<browser>`).
 fn e2e() -> Result {
-    install::browser_tools()?;
+    install::firefox_tools()?;
     let dist = site::build()?;
     let port = serve::start(dist.clone(), 0, serve::Mode::Isolated)?;
     let plain = serve::start(dist.clone(), 0, serve::Mode::Plain)?;
@@ -261,14 +284,37 @@ fn e2e() -> Result {
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.ends_with(".test.mjs"))
         .collect();
-    run(Command::new("node")
-        .arg("--test")
-        .args(&tests)
-        .current_dir(root().join("tests/e2e"))
-        .env("LANES_URL", format!("http://127.0.0.1:{port}/"))
-        .env("LANES_PLAIN_URL", format!("http://127.0.0.1:{plain}/"))
-        .env("LANES_BARE_URL", format!("http://127.0.0.1:{bare}/"))
-        .env("SCREENSHOTS", &shots))
+    let node = |browser: &str| {
+        let mut c = Command::new("node");
+        c.arg("--test")
+            .current_dir(root().join("tests/e2e"))
+            .env("LANES_BROWSER", browser)
+            .env("LANES_URL", format!("http://127.0.0.1:{port}/"))
+            .env("LANES_PLAIN_URL", format!("http://127.0.0.1:{plain}/"))
+            .env("LANES_BARE_URL", format!("http://127.0.0.1:{bare}/"))
+            .env("SCREENSHOTS", shots.join(browser));
+        c
+    };
+    std::fs::create_dir_all(shots.join("firefox")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(shots.join("chromium")).map_err(|e| e.to_string())?;
+    run(node("chromium").args(&tests))?;
+    // Firefox: the main flows (a chapter run with its exports, a permalink,
+    // the widgets of the demo post on another origin) and the environment
+    // card, isolated and not.
+    run(node("firefox")
+        .arg(format!("--test-name-pattern={FIREFOX_FLOWS}"))
+        .args(["app.test.mjs", "widget.test.mjs", "environment.test.mjs"]))
+}
+
+/// The end-to-end tests that also run in Firefox (a name pattern).
+const FIREFOX_FLOWS: &str =
+    "^(a chapter runs|a permalink restores|the demo post on another origin|firefox, served)";
+
+/// Where `name` is on PATH.
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }
 
 fn serve_cmd(args: &[String]) -> Result {

@@ -3,7 +3,9 @@
 //! with a message or becomes a plan that fits the host's limits.
 //!
 //! 10,000 cases per property in `cargo xtask test`; `cargo xtask fuzz N`
-//! (or `LANES_FUZZ_CASES=N`) runs longer.
+//! (or `LANES_FUZZ_CASES=N`) runs longer. Native only (proptest's
+//! randomness has no wasm32 source).
+#![cfg(not(target_arch = "wasm32"))]
 
 use lanes_harness::RunRequest;
 use lanes_harness::protocol::{Limits, Plan, offered, wasm_bytes};

@@ -45,7 +45,9 @@ pub fn EnvCard(p: &EnvProps) -> Html {
     } else {
         format!("no: {}", env.threads_reason.clone().unwrap_or_default())
     };
-    let timer = if env.timer_resolution_ns >= 1000.0 {
+    let timer = if env.timer_resolution_ns >= 1e6 {
+        format!("{} ms", env.timer_resolution_ns / 1e6)
+    } else if env.timer_resolution_ns >= 1000.0 {
         format!("{:.0} µs", env.timer_resolution_ns / 1000.0)
     } else {
         format!("{:.0} ns", env.timer_resolution_ns)
