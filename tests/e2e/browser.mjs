@@ -6,6 +6,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { launchFirefox } from './firefox.mjs';
 
@@ -49,4 +51,18 @@ export async function open(context, url) {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.goto(url);
   return { page, errors };
+}
+
+/// One browser for a test file: launched before its tests (once LANES_URL is
+/// known to be set), closed after them. Returns the getter of the browser.
+export function browserForTests() {
+  let browser;
+  before(async () => {
+    assert.ok(process.env.LANES_URL, 'LANES_URL names the served site');
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
 }

@@ -8,23 +8,14 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, test } from 'node:test';
-import { launch, open } from './browser.mjs';
+import { test } from 'node:test';
+import { browserForTests, open } from './browser.mjs';
 
 const URL_ = process.env.LANES_URL;
-let browser;
-
-before(async () => {
-  assert.ok(URL_, 'LANES_URL names the served site');
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForTests();
 
 async function page(query) {
-  const p = await open(browser.context, URL_ + query);
+  const p = await open(browser().context, URL_ + query);
   await p.page.waitForSelector('.env dl');
   await p.page.evaluate(() => window.lanes.ready);
   return p;

@@ -8,30 +8,21 @@
 // The figures go to the test's diagnostics.
 
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launch, open } from './browser.mjs';
+import { test } from 'node:test';
+import { browserForTests, open } from './browser.mjs';
 
 const URL_ = process.env.LANES_URL;
 const RUNS = Number(process.env.LANES_MEMORY_RUNS || 200);
 /// Runs before the first reading: the allocator and JIT settle.
 const WARM = 10;
-let browser;
-
-before(async () => {
-  assert.ok(URL_, 'LANES_URL names the served site');
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForTests();
 
 const MB = (b) => `${(b / 1e6).toFixed(1)} MB`;
 
 test(`${RUNS} runs of a 1e7-element experiment leave memory on a plateau`, { timeout: 900_000 }, async (t) => {
   // js-typed allocates the JavaScript copies (120 MB) in the worker on every
   // run, simd the wasm arrays: both sides are exercised.
-  const { page: p, errors } = await open(browser.context,
+  const { page: p, errors } = await open(browser().context,
     `${URL_}?op=add&dtype=f32&size=10000000&variants=js-typed,simd,simd-threads&repeats=1&budget=5`);
   await p.waitForSelector('.env dl');
   await p.evaluate(() => window.lanes.ready);

@@ -175,36 +175,20 @@ fn test(args: &[String]) -> Result {
     })?;
     step("component tests (wasm-bindgen-test in Chromium)", || {
         install::browser_tools()?;
-        run(cargo()
-            .args([
-                "test",
-                "-p",
-                "lanes-app",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
+        // Set, GECKODRIVER would win over CHROMEDRIVER.
+        run(component_tests()
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            // Set, GECKODRIVER would win over CHROMEDRIVER.
-            .env_remove("GECKODRIVER")
-            .current_dir(root().join("crates/app")))
+            .env_remove("GECKODRIVER"))
     })?;
     step("component tests (wasm-bindgen-test in Firefox)", || {
         install::firefox_tools()?;
         let geckodriver = which("geckodriver").ok_or("geckodriver is not on PATH")?;
-        run(cargo()
-            .args([
-                "test",
-                "-p",
-                "lanes-app",
-                "--target",
-                "wasm32-unknown-unknown",
-            ])
+        // No connection but to the test server (webdriver.json has the prefs
+        // that stop the rest).
+        run(component_tests()
             .env("GECKODRIVER", geckodriver)
             .env_remove("CHROMEDRIVER")
-            // No connection but to the test server (webdriver.json has the
-            // prefs that stop the rest).
-            .env("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1")
-            .current_dir(root().join("crates/app")))
+            .env("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1"))
     })?;
     step("SIMD proof on the built wasm", simd_check::prove)?;
     step(
@@ -234,6 +218,20 @@ fn fuzz(args: &[String]) -> Result {
     run(cargo()
         .args(["test", "-p", "lanes-app", "--", "fuzz"])
         .env("LANES_FUZZ_CASES", &cases))
+}
+
+/// The app's wasm-bindgen tests, in the browser the caller's env picks.
+fn component_tests() -> Command {
+    let mut c = cargo();
+    c.args([
+        "test",
+        "-p",
+        "lanes-app",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])
+    .current_dir(root().join("crates/app"));
+    c
 }
 
 fn simd_check_cmd(args: &[String]) -> Result {
