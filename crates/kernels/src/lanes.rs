@@ -61,6 +61,14 @@ pub trait Lanes: Copy + Send + Sync + 'static {
         Self::select(self.gt(other), other, self)
     }
 
+    /// A maximum for reductions that track NaN apart: lane-wise the larger
+    /// of the two when neither is NaN, and anything when one is (so each
+    /// ISA can use its one-instruction maximum). Integers: `max`.
+    #[inline(always)]
+    fn max_unordered(self, other: Self) -> Self {
+        self.max(other)
+    }
+
     /// Interleaves the low halves of two vectors: `[a0, b0, a1, b1, ...]`.
     fn zip_lo(self, other: Self) -> Self;
     /// Interleaves the high halves of two vectors.

@@ -421,6 +421,12 @@ macro_rules! float_vector {
                     Self::select(nan, self, Self(paste_sfx!($sfx, min)(self.0, o.0)))
                 }
             }
+            #[inline(always)]
+            fn max_unordered(self, o: Self) -> Self {
+                sse! {
+                    Self(paste_sfx!($sfx, max)(self.0, o.0))
+                }
+            }
         }
     };
 }

@@ -61,6 +61,44 @@ pub(crate) fn sum<T: Element, K: Keep>(a: &[T]) -> T::Sum {
 
 #[inline(always)]
 pub(crate) fn max<T: Element, K: Keep>(a: &[T]) -> T {
+    if T::DTYPE.is_float() {
+        return max_float::<T, K>(a);
+    }
+    max_exact::<T, K>(a)
+}
+
+/// Floats: the ISA's plain maximum, with NaN tracked beside it: `x - x` is
+/// 0 for every finite `x` and NaN for NaN (and for an infinity), so a sum of
+/// them is NaN when any lane was. Only then is the array scanned again with
+/// the exact, NaN-propagating maximum (which also gets infinities right).
+fn max_float<T: Element, K: Keep>(a: &[T]) -> T {
+    let l = T::V::LANES;
+    let mut acc = [T::V::splat(T::LOWEST); U];
+    // One NaN tally per accumulator: a single one would chain every add.
+    let mut odd = [T::V::splat(T::ZERO); U];
+    let mut quads = a.chunks_exact(U * l);
+    for q in &mut quads {
+        for u in 0..U {
+            let x = T::V::load(&q[u * l..]);
+            acc[u] = acc[u].max_unordered(x);
+            odd[u] = odd[u].add(x.sub(x));
+        }
+    }
+    let mut singles = quads.remainder().chunks_exact(l);
+    for v in &mut singles {
+        let x = T::V::load(v);
+        acc[0] = acc[0].max_unordered(x);
+        odd[0] = odd[0].add(x.sub(x));
+    }
+    let odd = odd[0].add(odd[1]).add(odd[2].add(odd[3]));
+    if odd.reduce_add() != T::ZERO {
+        return max_exact::<T, K>(a);
+    }
+    let m = acc[0].max(acc[1]).max(acc[2].max(acc[3])).reduce_max();
+    singles.remainder().iter().fold(m, |m, &x| m.max_nan(x))
+}
+
+fn max_exact<T: Element, K: Keep>(a: &[T]) -> T {
     let l = T::V::LANES;
     let mut acc = [T::V::splat(T::LOWEST); U];
     let mut quads = a.chunks_exact(U * l);
