@@ -39,15 +39,112 @@ fn chunk_count(threads: usize, units: usize) -> usize {
     (threads * CHUNKS_PER_THREAD).min(MAX_CHUNKS).min(units)
 }
 
-/// Runs `work` on `k` threads of the current rayon pool (a fan-out of
-/// `rayon::join`, which allocates nothing), so at most `k` threads work at
-/// once.
+/// Runs `work` on the calling thread and on up to `k - 1` helpers at once
+/// (the team below; a fan-out of `rayon::join` when another call has the
+/// team). Every caller here hands out its work by a shared counter, so the
+/// call is complete whoever turns up.
 #[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
 fn fan(k: usize, work: &(dyn Fn() + Sync)) {
     if k <= 1 {
         return work();
     }
-    rayon::join(|| fan(k / 2, work), || fan(k - k / 2, work));
+    // Helpers come from the current pool: no more than it has threads
+    // (besides the caller, when the caller is one of them).
+    let free = rayon::current_num_threads() - usize::from(rayon::current_thread_index().is_some());
+    match team::TEAM.try_lock() {
+        Ok(_team) => team::run((k - 1).min(free), work),
+        Err(_) => join_fan(k, work),
+    }
+}
+
+/// `work` on exactly `k` threads of the current rayon pool (`rayon::join`
+/// allocates nothing).
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
+fn join_fan(k: usize, work: &(dyn Fn() + Sync)) {
+    if k <= 1 {
+        return work();
+    }
+    rayon::join(|| join_fan(k / 2, work), || join_fan(k - k / 2, work));
+}
+
+/// A team of helpers that spin, waiting for work, for a while after each
+/// call. A rayon call from outside the pool wakes a sleeping thread, which
+/// wakes the next: in a browser each wake-up (`Atomics.wait`/`notify`)
+/// takes tens of microseconds, and rayon's threads fall asleep at once
+/// between calls there (`yield_now` does nothing on wasm32), so every call
+/// of a timing loop paid ~70 us. The team's helpers are rayon jobs that spin
+/// on an atomic: the caller publishes the work, works itself, and waits only
+/// for the helpers that took a seat. Nothing is allocated but a helper's
+/// start (`rayon::spawn`), once per burst of calls.
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
+mod team {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering::*};
+
+    /// One call at a time has the team.
+    pub(super) static TEAM: Mutex<()> = Mutex::new(());
+    /// The work of the call in progress: a pointer to the caller's
+    /// `&dyn Fn()` (valid while seats are open or taken ones unfinished).
+    static JOB: AtomicPtr<()> = AtomicPtr::new(core::ptr::null_mut());
+    /// Seats left for helpers in the call in progress (0 between calls).
+    static SEATS: AtomicUsize = AtomicUsize::new(0);
+    /// Helpers of the call in progress that have finished.
+    static DONE: AtomicUsize = AtomicUsize::new(0);
+    /// Helpers alive (spinning or working).
+    static ALIVE: AtomicUsize = AtomicUsize::new(0);
+    /// How long a helper waits for the next call, in spins of a load: about
+    /// a millisecond or two (a timing loop's calls come back to back). On
+    /// wasm32 a spin is just the load; natively it is also a `pause`.
+    const LINGER: u32 = if cfg!(target_arch = "wasm32") {
+        1 << 20
+    } else {
+        1 << 15
+    };
+
+    pub(super) fn run(helpers: usize, work: &(dyn Fn() + Sync)) {
+        // Start the helpers that are missing (each an allocation, so only
+        // when the last ones have gone back to sleep).
+        let alive = ALIVE.load(Acquire);
+        for _ in alive..helpers {
+            ALIVE.fetch_add(1, AcqRel);
+            rayon::spawn(help);
+        }
+        let work: &(dyn Fn() + Sync) = work;
+        JOB.store((&raw const work).cast_mut().cast(), Relaxed);
+        DONE.store(0, Relaxed);
+        // Publishes JOB and DONE to whoever takes a seat (Acquire there).
+        SEATS.store(helpers, Release);
+        work();
+        // No seat is taken after this; wait for those that were.
+        let taken = helpers - SEATS.swap(0, AcqRel);
+        while DONE.load(Acquire) < taken {
+            core::hint::spin_loop();
+        }
+    }
+
+    fn help() {
+        let mut idle = 0u32;
+        while idle < LINGER {
+            let seats = SEATS.load(Acquire);
+            if seats > 0
+                && SEATS
+                    .compare_exchange_weak(seats, seats - 1, AcqRel, Relaxed)
+                    .is_ok()
+            {
+                let job = JOB.load(Relaxed).cast_const().cast::<&(dyn Fn() + Sync)>();
+                // SAFETY: a seat was taken, so the caller is inside `run`
+                // and stays there (waiting on DONE) until this helper
+                // counts itself done: `job` points at its live `&dyn Fn`.
+                unsafe { (*job)() };
+                DONE.fetch_add(1, Release);
+                idle = 0;
+            } else {
+                idle += 1;
+                core::hint::spin_loop();
+            }
+        }
+        ALIVE.fetch_sub(1, AcqRel);
+    }
 }
 
 /// wasm32 without atomics has no threads (the single-threaded worker never
@@ -337,8 +434,18 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    /// The rendezvous tests need their helpers to themselves: the team's
+    /// helpers are shared by every caller, and one busy in another test's
+    /// rendezvous would leave a call short (slower, never wrong).
+    static SERIAL: Mutex<()> = Mutex::new(());
+
+    fn serial() -> std::sync::MutexGuard<'static, ()> {
+        SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     #[test]
     fn chunks_cover_the_output_once_on_aligned_starts() {
+        let _serial = serial();
         for (len, align, threads) in [(1000, 16, 3), (17, 16, 2), (4096, 64, 8), (5, 1, 4)] {
             let mut out = vec![0u32; len];
             split_mut(threads, align, &mut out, &|s, c| {
@@ -353,6 +460,7 @@ mod tests {
 
     #[test]
     fn no_more_than_threads_work_at_once() {
+        let _serial = serial();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(4)
             .build()
@@ -384,15 +492,31 @@ mod tests {
     }
 
     #[test]
-    fn the_fan_out_starts_exactly_k_workers() {
+    fn the_fan_out_runs_on_at_most_k_threads_and_all_k_when_there_is_work() {
+        let _serial = serial();
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(4)
             .build()
             .unwrap();
-        for k in 1..=6 {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        for k in 1..=4 {
+            // Each worker waits (a rendezvous, with a deadline) until k have
+            // started: all k turn up, and never more.
             let started = AtomicUsize::new(0);
             pool.install(|| {
                 fan(k, &|| {
+                    started.fetch_add(1, Ordering::SeqCst);
+                    while started.load(Ordering::SeqCst) < k && std::time::Instant::now() < deadline
+                    {
+                        std::hint::spin_loop();
+                    }
+                })
+            });
+            assert_eq!(started.into_inner(), k);
+            // The join fan-out (when another call has the team): exactly k.
+            let started = AtomicUsize::new(0);
+            pool.install(|| {
+                join_fan(k, &|| {
                     started.fetch_add(1, Ordering::SeqCst);
                 })
             });
@@ -402,6 +526,7 @@ mod tests {
 
     #[test]
     fn reductions_combine_in_a_fixed_order() {
+        let _serial = serial();
         // A combination that is not commutative shows the order.
         let cat = |r: Range<usize>| vec![r];
         let join = |mut a: Vec<Range<usize>>, b: Vec<Range<usize>>| {
