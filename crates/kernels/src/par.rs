@@ -492,6 +492,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
     fn the_fan_out_runs_on_at_most_k_threads_and_all_k_when_there_is_work() {
         let _serial = serial();
         let pool = rayon::ThreadPoolBuilder::new()
