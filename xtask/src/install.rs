@@ -201,30 +201,41 @@ pub(crate) fn threads_toolchain() -> Result {
     nightly()
 }
 
-/// The site's npm dependencies (`web/package.json`): coi-serviceworker, at
-/// the version the lockfile pins.
-pub(crate) fn coi_serviceworker() -> Result {
+/// The site's npm packages (`web/package.json`): coi-serviceworker and
+/// binaryen (wasm-opt), at the versions the lockfile pins.
+pub(crate) fn web_packages() -> Result {
     node()?;
     let web = crate::root().join("web");
     let version = |p: &std::path::Path| -> Option<String> {
         let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()?;
         Some(v["version"].as_str()?.to_owned())
     };
-    let locked = std::fs::read_to_string(web.join("package-lock.json"))
+    let lock = std::fs::read_to_string(web.join("package-lock.json"))
         .ok()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-        .and_then(|v| {
-            v["packages"]["node_modules/coi-serviceworker"]["version"]
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
+    let stale = ["coi-serviceworker", "binaryen"].iter().any(|name| {
+        let locked = lock.as_ref().and_then(|v| {
+            v["packages"][format!("node_modules/{name}")]["version"]
                 .as_str()
                 .map(str::to_owned)
         });
-    let installed = version(&web.join("node_modules/coi-serviceworker/package.json"));
-    if locked.is_none() || installed != locked {
+        let installed = version(&web.join(format!("node_modules/{name}/package.json")));
+        locked.is_none() || installed != locked
+    });
+    if stale {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&web))?;
     }
     Ok(())
+}
+
+/// PATH with the site's npm binaries first: Trunk takes the wasm-opt it
+/// finds there when its version is the one Trunk.toml pins.
+pub(crate) fn path_with_web_bin() -> std::ffi::OsString {
+    let bin = crate::root().join("web/node_modules/.bin");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(bin).chain(std::env::split_paths(&path))).unwrap_or(path)
 }
 
 /// The unminified service worker, as the package ships it.

@@ -44,7 +44,7 @@ pub(crate) fn worker() -> Result {
         &root().join("target/threads/wasm32-unknown-unknown/release/lanes_worker.wasm"),
         &out.join("pkg-threads"),
     )?;
-    install::coi_serviceworker()?;
+    install::web_packages()?;
     std::fs::copy(
         install::coi_serviceworker_js(),
         out.join("coi-serviceworker.js"),
@@ -149,7 +149,10 @@ fn bindgen(wasm: &Path, pkg: &Path) -> Result {
 /// Builds `dist/` with Trunk (release).
 pub(crate) fn build() -> Result<PathBuf> {
     install::trunk()?;
-    run(Command::new("trunk").args(["build", "--release", "--skip-version-check"]))?;
+    install::web_packages()?;
+    run(Command::new("trunk")
+        .args(["build", "--release", "--skip-version-check"])
+        .env("PATH", install::path_with_web_bin()))?;
     let dist = root().join("dist");
     let complete = [
         "pkg/lanes_worker_bg.wasm",
@@ -172,5 +175,8 @@ pub(crate) fn build() -> Result<PathBuf> {
 /// `trunk serve` on 127.0.0.1 with the isolation headers of Trunk.toml.
 pub(crate) fn serve(port: u16) -> Result {
     install::trunk()?;
-    run(Command::new("trunk").args(["serve", "--skip-version-check", "--port", &port.to_string()]))
+    install::web_packages()?;
+    run(Command::new("trunk")
+        .args(["serve", "--skip-version-check", "--port", &port.to_string()])
+        .env("PATH", install::path_with_web_bin()))
 }
