@@ -20,6 +20,7 @@ let browser;
 before(async () => {
   assert.ok(URL_, 'LANES_URL names the served site');
   browser = await launch();
+  // Every page records the CSP violations it sees.
   await browser.context.addInitScript(() => {
     window.__violations = [];
     document.addEventListener('securitypolicyviolation', (e) =>
@@ -30,11 +31,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/// Opens `url`; the page records every CSP violation it sees.
-function openWatched(url) {
-  return open(browser.context, url);
-}
 
 function policy(html) {
   const metas = [...html.matchAll(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/g)];
@@ -72,7 +68,7 @@ test('every page carries the same strict Content-Security-Policy and no inline s
 
 test('the pages run under the policy: no violation, and eval is refused', { timeout: 120_000 }, async () => {
   for (const p of ['?chapter=1&size=10000&repeats=2', 'embed.html?op=sum&dtype=f32&size=10000&repeats=2']) {
-    const { page, errors } = await openWatched(URL_ + p);
+    const { page, errors } = await open(browser.context, URL_ + p);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForFunction(() => /done/.test(document.body.innerText), null, { timeout: 90_000 });
     assert.deepEqual(await page.evaluate(() => window.__violations), [], p);
@@ -99,7 +95,7 @@ test('script injected through every parameter stays text', { timeout: 60_000 }, 
   const keys = ['chapter', 'op', 'strategy', 'dtype', 'size', 'variants', 'repeats', 'threads', 'budget', 'theme', 'autorun'];
   const query = '?' + keys.map((k) => `${k}=${encodeURIComponent(XSS)}`).join('&');
   for (const p of ['', 'embed.html']) {
-    const { page, errors } = await openWatched(URL_ + p + query);
+    const { page, errors } = await open(browser.context, URL_ + p + query);
     await page.waitForSelector('.notes li');
     const notes = await page.locator('.notes li').allTextContents();
     assert.ok(notes.length >= keys.length - 2, `${p}: a note per bad parameter: ${notes.join(' | ')}`);
@@ -114,7 +110,7 @@ test('script injected through every parameter stays text', { timeout: 60_000 }, 
 });
 
 test('the widget works in a frame sandboxed to allow-scripts allow-same-origin only', { timeout: 90_000 }, async () => {
-  const { page, errors } = await openWatched(URL_ + 'demo/post.html');
+  const { page, errors } = await open(browser.context, URL_ + 'demo/post.html');
   // A frame as the strictest blog would write it, beside the demo's widgets.
   const src = new URL('embed.html?op=add&dtype=f32&size=10000&repeats=2', URL_).href;
   await page.evaluate((src) => {

@@ -165,20 +165,21 @@ onmessage = async (msg) => {
     postMessage({ id, event: JSON.stringify({ type: 'error', variant: null, message: failure }) });
     return;
   }
-  let exhausted = null;
   try {
-    engine.run(JSON.stringify(request), (event) => {
+    const spent = engine.run(JSON.stringify(request), (event) => {
       postMessage({ id, event });
-      const e = JSON.parse(event);
-      if (e.type === 'error' && /^out of memory:/.test(e.message)) exhausted = e.message;
-      if (fault && e.type === 'sample') {
+      // Only a test's armed fault needs to look into the events.
+      if (fault && JSON.parse(event).type === 'sample') {
         pkg.exhaustMemory(fault.kind === 'exhaust');
         fault = null;
       }
     });
-    // The run was refused for memory: a fresh worker starts with a small
-    // memory again (a wasm memory never shrinks).
-    if (exhausted) postMessage({ id, event: JSON.stringify({ type: 'crashed', message: exhausted }) });
+    // The run was refused for memory (its error event said so): a fresh
+    // worker starts with a small memory again (a wasm memory never shrinks).
+    if (spent) {
+      const text = 'the worker\'s memory could not grow: a fresh worker was started';
+      postMessage({ id, event: JSON.stringify({ type: 'crashed', message: text }) });
+    }
   } catch (e) {
     // A trap (out of memory, a bug) leaves the instance unusable: say so;
     // the page respawns the worker.

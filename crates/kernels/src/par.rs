@@ -443,6 +443,13 @@ mod tests {
         SERIAL.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    fn pool_of_four() -> rayon::ThreadPool {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap()
+    }
+
     #[test]
     fn chunks_cover_the_output_once_on_aligned_starts() {
         let _serial = serial();
@@ -461,10 +468,7 @@ mod tests {
     #[test]
     fn no_more_than_threads_work_at_once() {
         let _serial = serial();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
+        let pool = pool_of_four();
         let (active, most) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let threads = Mutex::new(Vec::new());
         let mut out = vec![0u8; 64 * 40];
@@ -495,10 +499,7 @@ mod tests {
     #[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
     fn the_fan_out_runs_on_at_most_k_threads_and_all_k_when_there_is_work() {
         let _serial = serial();
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(4)
-            .build()
-            .unwrap();
+        let pool = pool_of_four();
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         for k in 1..=4 {
             // Each worker waits (a rendezvous, with a deadline) until k have

@@ -255,9 +255,19 @@ impl Engine {
     }
 
     /// Runs one request (JSON), calling `emit(eventJson)` for every event.
-    /// Never throws for a bad request: that is an `error` event.
-    pub fn run(&mut self, request: &str, emit: &Function) {
+    /// Never throws for a bad request: that is an `error` event. Returns
+    /// whether the run was refused because the memory could not grow: this
+    /// instance's memory never shrinks, so a fresh worker should take over.
+    pub fn run(&mut self, request: &str, emit: &Function) -> bool {
+        let mut spent = false;
         let mut send = |e: Event| {
+            if let Event::Error {
+                variant: None,
+                message,
+            } = &e
+            {
+                spent |= message.starts_with(lanes_harness::engine::OUT_OF_MEMORY);
+            }
             let json = serde_json::to_string(&e).unwrap_or_default();
             // A throwing listener must not abort the run.
             let _ = emit.call1(&JsValue::NULL, &JsValue::from_str(&json));
@@ -271,6 +281,7 @@ impl Engine {
                 message: format!("bad request: {e}"),
             }),
         }
+        spent
     }
 }
 
