@@ -182,12 +182,37 @@ fn drain(threads: usize, n: usize, f: &(dyn Fn(usize) + Sync)) {
     });
 }
 
-/// A chunk of the output and where it starts, until a thread takes it.
-type Slot<'a, T> = Mutex<Option<(usize, &'a mut [T])>>;
-
 fn take<S>(slot: &Mutex<Option<S>>) -> Option<S> {
     slot.lock().unwrap_or_else(PoisonError::into_inner).take()
 }
+
+/// Cuts `0..len` into ranges whose lengths are multiples of `align` (but the
+/// last) and runs `f` on each, on `threads` threads; each index of `0..len`
+/// is in exactly one range, run once. Not generic, so that one copy serves
+/// every kernel and dtype (the wasm worker carries every one of them).
+fn split(threads: usize, align: usize, len: usize, f: &(dyn Fn(Range<usize>) + Sync)) {
+    let align = align.max(1);
+    let units = len.div_ceil(align);
+    if threads <= 1 || units <= 1 {
+        return f(0..len);
+    }
+    let n = chunk_count(threads, units);
+    let at = |u: usize| u.saturating_mul(align).min(len);
+    drain(threads, n, &|i| {
+        let u = bounds(units, n, i);
+        f(at(u.start)..at(u.end));
+    });
+}
+
+/// The start of a slice that `split`'s threads share, each writing only its
+/// own range of it.
+struct Shared<T>(*mut T);
+
+// SAFETY: a `Shared` is only made from a `&mut [T]` borrowed for the whole
+// `split_mut` call and only turned back into disjoint subslices of it, one
+// per range, each used by one thread: what sending `&mut [T]` chunks to
+// other threads would be, which needs `T: Send`.
+unsafe impl<T: Send> Sync for Shared<T> {}
 
 /// Cuts `out` into chunks whose lengths are multiples of `align` (but the
 /// last) and runs `f(start, chunk)` on each, on `threads` threads.
@@ -195,27 +220,17 @@ fn split_mut<T: Send>(
     threads: usize,
     align: usize,
     out: &mut [T],
-    f: &(impl Fn(usize, &mut [T]) + Sync),
+    f: &(dyn Fn(usize, &mut [T]) + Sync),
 ) {
-    let align = align.max(1);
-    let units = out.len().div_ceil(align);
-    if threads <= 1 || units <= 1 {
-        return f(0, out);
-    }
-    let n = chunk_count(threads, units);
-    let slots: [Slot<'_, T>; MAX_CHUNKS] = core::array::from_fn(|_| Mutex::new(None));
-    let mut rest = out;
-    for (i, slot) in slots.iter().enumerate().take(n) {
-        let r = bounds(units, n, i);
-        let len = (r.len() * align).min(rest.len());
-        let (c, tail) = core::mem::take(&mut rest).split_at_mut(len);
-        *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((r.start * align, c));
-        rest = tail;
-    }
-    drain(threads, n, &|i| {
-        if let Some((s, c)) = take(&slots[i]) {
-            f(s, c);
-        }
+    let len = out.len();
+    let base = Shared(out.as_mut_ptr());
+    split(threads, align, len, &|r| {
+        let base = &base;
+        // SAFETY: `split` hands out ranges within `0..len` that do not
+        // overlap, each once, and `out` stays mutably borrowed until it
+        // returns: each chunk is a unique borrow of its part of `out`.
+        let chunk = unsafe { core::slice::from_raw_parts_mut(base.0.add(r.start), r.len()) };
+        f(r.start, chunk);
     });
 }
 

@@ -6,5 +6,5 @@ use crate::dtype::Element;
 #[inline(always)]
 pub(crate) fn sort<T: Element, K: Keep>(a: &[T], out: &mut [T]) {
     super::elementwise::copy::<T, K>(a, out);
-    out.sort_unstable_by(|x, y| x.sort_cmp(*y));
+    T::sort_numpy(out);
 }
