@@ -252,7 +252,10 @@ fn execute(o: &Options, reqs: &[RunRequest]) -> Result<Vec<Value>> {
             Some("error") => eprintln!("  error: {}", v["message"]),
             _ => {}
         }
-        if matches!(v["type"].as_str(), Some("ready" | "run-done" | "error")) {
+        if matches!(
+            v["type"].as_str(),
+            Some("load" | "ready" | "run-done" | "error")
+        ) {
             lines.push(v);
         }
     }
@@ -310,7 +313,72 @@ fn report(lines: &[Value]) -> Result<Value> {
             _ => {}
         }
     }
-    Ok(json!({ "schema": "lanes-bench/1", "env": env, "records": records, "failed": failed }))
+    let mut report =
+        json!({ "schema": "lanes-bench/1", "env": env, "records": records, "failed": failed });
+    if let Some(load) = lines.iter().find(|v| v["type"] == "load") {
+        report["load"] = load.clone();
+        report["load"]
+            .as_object_mut()
+            .expect("an object")
+            .remove("type");
+    }
+    Ok(report)
+}
+
+/// The page's loading: time to a usable Run button, and what it fetched,
+/// with the app (the page's wasm and JavaScript) and the worker (its wasm,
+/// glue and the JavaScript rungs' loops) summed apart from the rest.
+fn loading(load: &Value) -> String {
+    let ms = |v: &Value| v.as_f64().map_or("–".to_owned(), |x| format!("{x:.0} ms"));
+    let warm: Vec<String> = load["warm_ms"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(ms)
+        .collect();
+    let mut s = format!(
+        "## Loading\n\nFrom navigation to a usable Run button (the app started, the measurement worker and its pool \
+         answered), served over loopback: first load {} (fresh profile, nothing cached), reloads {}.\n\n",
+        ms(&load["first_ms"]),
+        warm.join(", ")
+    );
+    let mut files: Vec<(String, f64, f64)> = load["files"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            let n = |f: &str| v[f].as_f64().unwrap_or(0.0) / 1000.0;
+            (k.clone(), n("raw"), n("gzip"))
+        })
+        .collect();
+    files.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let part = |p: &str| {
+        if p.contains("/pkg") || p.ends_with("/js/worker.js") || p.ends_with("/js/baselines.js") {
+            "worker"
+        } else if p.ends_with(".wasm") || p.ends_with(".js") {
+            "app"
+        } else {
+            "page"
+        }
+    };
+    s += "| file | part | bytes | gzip -9 |\n|---|---|---:|---:|\n";
+    let mut sums = [("app", 0.0), ("worker", 0.0), ("page", 0.0)];
+    for (path, raw, gz) in &files {
+        let p = part(path);
+        s += &format!("| `{path}` | {p} | {raw:.1} KB | {gz:.1} KB |\n");
+        for (name, sum) in &mut sums {
+            if *name == p {
+                *sum += gz;
+            }
+        }
+    }
+    let [(_, app), (_, worker), (_, page)] = sums;
+    s += &format!(
+        "\nGzip transfer: app {app:.1} KB + worker {worker:.1} KB = **{:.1} KB**; with the HTML, CSS and icon, {:.1} KB.\n",
+        app + worker,
+        app + worker + page
+    );
+    s
 }
 
 fn fmt_ns(ns: f64) -> String {
@@ -427,6 +495,9 @@ pub(crate) fn bench(args: &[String]) -> Result {
     );
     let lines = execute(&o, &reqs)?;
     let mut report = report(&lines)?;
+    if report["load"].is_object() {
+        eprintln!("{}", loading(&report["load"]));
+    }
     if o.numpy {
         // The same problems natively and with NumPy, on the same machine.
         let native = Options {
@@ -619,6 +690,10 @@ fn markdown(report: &Value, command: &str) -> String {
             r["numpy"].as_str().unwrap_or(""),
             x("vs_numpy"),
         );
+    }
+    if report["load"].is_object() {
+        s += "\n";
+        s += &loading(&report["load"]);
     }
     s
 }
