@@ -198,8 +198,9 @@ pub trait Float: Element<Sum = Self, V: FloatLanes> {
     fn sqrt(self) -> Self;
     /// `exp` of one element, by the same algorithm as the vector kernel.
     fn exp_one(self) -> Self;
-    /// `exp` of a vector.
-    fn exp_vec(v: Self::V) -> Self::V;
+    /// `out = exp(a)` by whole vectors (the tail one by one), the
+    /// constants made once per call.
+    fn exp_vectors(a: &[Self], out: &mut [Self]);
     /// Units in the last place between two floats (0 for equal, NaN == NaN).
     fn ulps(self, other: Self) -> u64;
 }
@@ -341,8 +342,9 @@ macro_rules! float_element {
                 crate::simd::math::exp_lanes(self)
             }
             #[inline(always)]
-            fn exp_vec(v: Self::V) -> Self::V {
-                crate::simd::math::exp_lanes(v)
+            fn exp_vectors(a: &[Self], out: &mut [Self]) {
+                let k = crate::simd::math::ExpVectors::<Self::V>::hoisted();
+                crate::simd::elementwise::map1(a, out, |x| k.exp(x), |x| x.exp_one());
             }
             fn ulps(self, other: Self) -> u64 {
                 if self.is_nan() && other.is_nan() {

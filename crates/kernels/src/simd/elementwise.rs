@@ -88,7 +88,7 @@ pub(crate) fn sqrt<T: Float, K: Keep>(a: &[T], out: &mut [T]) {
 
 #[inline(always)]
 pub(crate) fn exp<T: Float, K: Keep>(a: &[T], out: &mut [T]) {
-    map1(a, out, |x| T::exp_vec(x), |x| x.exp_one());
+    T::exp_vectors(a, out);
 }
 
 #[inline(always)]

@@ -74,34 +74,90 @@ pub fn exp_lanes<V: FloatLanes>(x: V) -> V
 where
     V::Elem: ExpConsts,
 {
-    let c = V::splat;
-    let e = <V::Elem as ExpConsts>::LOG2E;
-    let x = x.clamp(c(V::Elem::LO), c(V::Elem::HI));
-    let k = round_lanes(x.mul(c(e)));
-    let r = x
-        .sub(k.mul(c(V::Elem::LN2_HI)))
-        .sub(k.mul(c(V::Elem::LN2_LO)));
-    let q = V::Elem::Q;
-    let mut p = c(q[0]);
-    for &coef in &q[1..] {
-        p = p.mul(r).add(c(coef));
-    }
-    let one = c(V::Elem::from_f64(1.0));
-    let y = p.mul(r).mul(r).add(r).add(one);
-    let k1 = round_lanes(k.mul(c(V::Elem::from_f64(0.5))));
-    let k2 = k.sub(k1);
-    y.mul(k1.pow2i()).mul(k2.pow2i())
+    ExpVectors::new(|v| v).exp(x)
 }
 
-/// Rounds to the nearest integer (ties to even) for `|v| < 2^22`: adding
-/// `1.5 * 2^23` pushes the fraction bits out of the mantissa.
-#[inline(always)]
-fn round_lanes<V: FloatLanes>(v: V) -> V
+/// The vectors `exp` needs, each constant splatted once and passed through
+/// `keep`: the vector kernels make them once per call with an optimization
+/// barrier ([`ExpVectors::hoisted`]), so that each lives in a local of the
+/// wasm function. Without it LLVM places every constant at its use, inside
+/// the loop (a `v128.const`, being cheap to rematerialize), and V8 builds each
+/// `v128.const` from immediates every time it runs: about as many
+/// instructions as the arithmetic itself.
+#[derive(Clone, Copy, Debug)]
+pub struct ExpVectors<V> {
+    lo: V,
+    hi: V,
+    log2e: V,
+    round: V,
+    ln2_hi: V,
+    ln2_lo: V,
+    one: V,
+    half: V,
+    /// The polynomial's coefficients, `Q.len()` of them.
+    q: [V; 16],
+}
+
+impl<V: FloatLanes> ExpVectors<V>
 where
     V::Elem: ExpConsts,
 {
-    v.add(V::splat(V::Elem::ROUND))
-        .sub(V::splat(V::Elem::ROUND))
+    #[inline(always)]
+    fn new(keep: impl Fn(V) -> V) -> Self {
+        let c = |x| keep(V::splat(x));
+        let q = V::Elem::Q;
+        let mut qv = [V::splat(V::Elem::ZERO); 16];
+        for (v, &coef) in qv.iter_mut().zip(q) {
+            *v = c(coef);
+        }
+        ExpVectors {
+            lo: c(V::Elem::LO),
+            hi: c(V::Elem::HI),
+            log2e: c(V::Elem::LOG2E),
+            round: c(V::Elem::ROUND),
+            ln2_hi: c(V::Elem::LN2_HI),
+            ln2_lo: c(V::Elem::LN2_LO),
+            one: c(V::Elem::from_f64(1.0)),
+            half: c(V::Elem::from_f64(0.5)),
+            q: qv,
+        }
+    }
+
+    /// The constants for a loop over many vectors: made once, kept in
+    /// registers (or locals) rather than rebuilt inside the loop. Natively
+    /// the compiler already does so, and folds them into memory operands.
+    #[inline(always)]
+    pub fn hoisted() -> Self {
+        #[cfg(target_arch = "wasm32")]
+        let keep = core::hint::black_box::<V>;
+        #[cfg(not(target_arch = "wasm32"))]
+        let keep = |v: V| v;
+        Self::new(keep)
+    }
+
+    #[inline(always)]
+    pub fn exp(&self, x: V) -> V {
+        let x = x.clamp(self.lo, self.hi);
+        let k = self.round(x.mul(self.log2e));
+        let r = x.sub(k.mul(self.ln2_hi)).sub(k.mul(self.ln2_lo));
+        let n = V::Elem::Q.len();
+        let mut p = self.q[0];
+        for &coef in &self.q[1..n] {
+            p = p.mul(r).add(coef);
+        }
+        let y = p.mul(r).mul(r).add(r).add(self.one);
+        let k1 = self.round(k.mul(self.half));
+        let k2 = k.sub(k1);
+        y.mul(k1.pow2i()).mul(k2.pow2i())
+    }
+
+    /// Rounds to the nearest integer (ties to even) for `|v| < 2^22` (f32;
+    /// `2^51` for f64): adding `1.5 * 2^23` pushes the fraction bits out of
+    /// the mantissa.
+    #[inline(always)]
+    fn round(&self, v: V) -> V {
+        v.add(self.round).sub(self.round)
+    }
 }
 
 /// `exp` of one element (the one-lane instance of [`exp_lanes`]).
