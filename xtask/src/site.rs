@@ -57,18 +57,18 @@ pub(crate) fn worker() -> Result {
 /// feature, so only the compact card and what it reaches are linked in,
 /// built for size into `<out>/widget`.
 fn widget(out: &Path) -> Result {
-    run(cargo().args([
-        "build",
-        "-p",
-        "lanes-app",
-        "--no-default-features",
-        "--profile",
-        "web-app",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--target-dir",
-        "target/widget",
-    ]))?;
+    run(Command::new("rustup")
+        .args(["run", install::NIGHTLY, "cargo", "build", "-p", "lanes-app"])
+        .args(["--no-default-features", "--profile", "web-app"])
+        .args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--target-dir",
+            "target/widget",
+        ])
+        .env_remove("RUSTC")
+        .env_remove("RUSTFLAGS")
+        .envs(SIZE_ENV))?;
     let wasm = root().join("target/widget/wasm32-unknown-unknown/web-app/lanes-app.wasm");
     let dir = out.join("widget");
     if dir.exists() {
@@ -85,8 +85,27 @@ fn widget(out: &Path) -> Result {
         .args(STRIP)
         .arg("--out-dir")
         .arg(&dir)
-        .arg(&wasm))
+        .arg(&wasm))?;
+    // As Trunk does for the playground (`data-wasm-opt="z"` in index.html);
+    // `worker()` has installed binaryen.
+    let bg = dir.join("lanes_widget_bg.wasm");
+    run(Command::new(root().join("web/node_modules/.bin/wasm-opt"))
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))
 }
+
+/// What the wasm uses beyond the MVP, for wasm-opt.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
 
 /// Names and producers are debugging aids the page does not need.
 const STRIP: [&str; 2] = ["--remove-name-section", "--remove-producers-section"];
@@ -143,16 +162,69 @@ fn bindgen(wasm: &Path, pkg: &Path) -> Result {
         .args(STRIP)
         .arg("--out-dir")
         .arg(pkg)
+        .arg(wasm))?;
+    fold_offsets(&pkg.join("lanes_worker_bg.wasm"))
+}
+
+/// One binaryen pass on a worker, no general optimization: constant
+/// additions to an address (`i32.add p 16` then `v128.load`) become the
+/// access's offset (`v128.load offset=16`). LLVM leaves them as adds for
+/// wasm, and V8 then spends an instruction computing each address, where
+/// with an offset the add is folded into the x86 addressing mode: an
+/// unrolled loop keeps one pointer per array. Valid because no pointer
+/// here is within 1 KiB of wrapping around (`--low-memory-unused`: Rust
+/// puts the 1 MiB stack first, growing down towards address 0).
+fn fold_offsets(wasm: &Path) -> Result {
+    install::web_packages()?;
+    run(Command::new(root().join("web/node_modules/.bin/wasm-opt"))
+        .args(WASM_FEATURES)
+        .args(["--enable-simd", "--enable-threads"])
+        .args([
+            "--low-memory-unused",
+            "--optimize-added-constants-propagate",
+        ])
+        .arg(wasm)
+        .arg("-o")
         .arg(wasm))
+}
+
+/// How the page's own wasm (the playground, through Trunk, and the widget)
+/// is built for size: the pinned nightly rebuilds the standard library with
+/// its `optimize_for_size` feature (smaller formatting and collections code;
+/// the prebuilt std is optimized for speed) and without panic locations
+/// (the file and line strings of every panic site; the message stays).
+/// Together 265 -> 242 KB gzip for the playground. No kernel runs in these
+/// binaries; the workers keep the standard build.
+const SIZE_ENV: [(&str, &str); 4] = [
+    ("RUSTUP_TOOLCHAIN", install::NIGHTLY),
+    ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+    ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
+    (
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        "-Zlocation-detail=none",
+    ),
+];
+
+/// The variables of [`SIZE_ENV`] plus a target directory of its own (a std
+/// built this way must not be mixed with the standard one's artifacts).
+/// Trunk's post-build hook (Trunk.toml) takes them off again before it
+/// builds the workers.
+fn sized(cmd: &mut Command) -> &mut Command {
+    cmd.envs(SIZE_ENV)
+        .env("CARGO_TARGET_DIR", root().join("target/web-size"))
+        .env("PATH", install::path_with_web_bin())
 }
 
 /// Builds `dist/` with Trunk (release).
 pub(crate) fn build() -> Result<PathBuf> {
     install::trunk()?;
     install::web_packages()?;
-    run(Command::new("trunk")
-        .args(["build", "--release", "--skip-version-check"])
-        .env("PATH", install::path_with_web_bin()))?;
+    install::threads_toolchain()?;
+    run(sized(Command::new("trunk").args([
+        "build",
+        "--release",
+        "--skip-version-check",
+    ])))?;
     let dist = root().join("dist");
     let complete = [
         "pkg/lanes_worker_bg.wasm",
@@ -176,7 +248,11 @@ pub(crate) fn build() -> Result<PathBuf> {
 pub(crate) fn serve(port: u16) -> Result {
     install::trunk()?;
     install::web_packages()?;
-    run(Command::new("trunk")
-        .args(["serve", "--skip-version-check", "--port", &port.to_string()])
-        .env("PATH", install::path_with_web_bin()))
+    install::threads_toolchain()?;
+    run(sized(Command::new("trunk").args([
+        "serve",
+        "--skip-version-check",
+        "--port",
+        &port.to_string(),
+    ])))
 }
