@@ -47,7 +47,10 @@ pub async fn run(
     let json = serde_json::to_string(request).map_err(|e| e.to_string())?;
     let req = js_sys::JSON::parse(&json).map_err(message)?;
     let cb = Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
-        if let Ok(e) = parse::<Event>(&v) {
+        let e = js_sys::JSON::stringify(&v)
+            .ok()
+            .and_then(|j| Event::from_json(&String::from(j)));
+        if let Some(e) = e {
             on_event(e);
         }
     });

@@ -325,3 +325,65 @@ fn events_round_trip_as_json() {
     let json = serde_json::to_string(events.last().unwrap()).unwrap();
     assert!(json.starts_with(r#"{"type":"run-done""#), "{json}");
 }
+
+/// `Event::from_json` (the page's light decoder) reads back every kind of
+/// event exactly as serde's derived decoder would, including an error
+/// without a rung and a summary with a refused rung.
+#[test]
+fn every_event_reads_back_from_its_json() {
+    let mut events = run(
+        r#"{"op":"add","dtype":"f32","shape":[1000],"variants":["js-array","simd"],"repeats":3,"min_sample_ms":0.1}"#,
+        true,
+    );
+    events.extend(run(
+        r#"{"op":"add","dtype":"f7","shape":[10],"variants":["simd"]}"#,
+        false,
+    ));
+    events.push(Event::Ready {
+        env: lanes_harness::protocol::Environment {
+            platform: "browser".into(),
+            user_agent: "test".into(),
+            cross_origin_isolated: false,
+            hardware_concurrency: 2,
+            timer_resolution_ns: 100.0,
+            simd: true,
+            threads: false,
+            threads_reason: Some("not isolated".into()),
+            max_threads: 1,
+            build: "lanes-worker test".into(),
+            wasm_memory_bytes: Some(1 << 20),
+        },
+    });
+    let kinds: std::collections::BTreeSet<String> = events
+        .iter()
+        .map(|e| {
+            serde_json::to_value(e).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        [
+            "error",
+            "ready",
+            "run-done",
+            "sample",
+            "started",
+            "variant-done",
+            "verified"
+        ]
+    );
+    for e in &events {
+        let json = serde_json::to_string(e).unwrap();
+        assert_eq!(Event::from_json(&json).as_ref(), Some(e), "{json}");
+        assert_eq!(serde_json::from_str::<Event>(&json).ok().as_ref(), Some(e));
+    }
+    assert_eq!(
+        Event::from_json(r#"{"type":"sample","variant":"simd"}"#),
+        None
+    );
+    assert_eq!(Event::from_json(r#"{"type":"unknown"}"#), None);
+    assert_eq!(Event::from_json("not json"), None);
+}
