@@ -120,6 +120,9 @@ fn threaded() -> Result {
     let mut flags = vec![
         "-C".to_owned(),
         "target-feature=+atomics,+bulk-memory,+mutable-globals".to_owned(),
+        // No file and line strings for every panic site (the message stays):
+        // this build rebuilds std anyway.
+        "-Zlocation-detail=none".to_owned(),
     ];
     for arg in [
         "--shared-memory".to_owned(),
