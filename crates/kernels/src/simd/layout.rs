@@ -177,13 +177,25 @@ pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
             let jv = j0 + (j1 - j0) / l * l;
             for i in (i0..iv).step_by(l) {
                 for j in (j0..jv).step_by(l) {
+                    // The block's last element in `m` and in `out`, checked
+                    // once for its 2 * l loads and stores (checked one by
+                    // one, they were most of the loop's instructions).
+                    assert!(
+                        (i + l - 1) * cols + j + l <= m.len()
+                            && (j - first + l - 1) * rows + i + l <= out.len()
+                    );
                     let mut r = [T::V::splat(T::ZERO); 16];
                     for (t, r) in r.iter_mut().enumerate().take(l) {
-                        *r = T::V::load(&m[(i + t) * cols + j..]);
+                        let k = (i + t) * cols + j;
+                        // SAFETY: t < l, so k + l <= (i + l - 1) * cols + j + l,
+                        // which is within `m` (asserted above).
+                        *r = T::V::load(unsafe { m.get_unchecked(k..k + l) });
                     }
                     transpose_in_registers(&mut r);
                     for (c, r) in r.iter().enumerate().take(l) {
-                        r.store(&mut out[(j - first + c) * rows + i..]);
+                        let k = (j - first + c) * rows + i;
+                        // SAFETY: c < l, so k + l is within `out` (asserted).
+                        r.store(unsafe { out.get_unchecked_mut(k..k + l) });
                     }
                 }
             }
