@@ -297,7 +297,12 @@ pub fn run(
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); noop + 1];
     let mut extra: Vec<usize> = vec![0; noop + 1];
     let names: Vec<Rung> = ready.iter().map(|(r, _)| *r).collect();
+    let threaded =
+        |i: usize| names.get(i) == Some(&Rung::Wasm(lanes_kernels::Variant::SimdThreads));
     let mut call = |i: usize, loops: u64| {
+        if !threaded(i) {
+            lanes_kernels::par::dismiss();
+        }
         if i == noop {
             for _ in 0..loops {
                 let ins = [noop_in.as_slice(), noop_in.as_slice()];
@@ -344,9 +349,7 @@ pub fn run(
             });
         }
     };
-    let primed: Vec<bool> = (0..=noop)
-        .map(|i| names.get(i) == Some(&Rung::Wasm(lanes_kernels::Variant::SimdThreads)))
-        .collect();
+    let primed: Vec<bool> = (0..=noop).map(threaded).collect();
     let cals = planner::measure(
         host.clock(),
         &primed,

@@ -79,7 +79,7 @@ fn join_fan(k: usize, work: &(dyn Fn() + Sync)) {
 #[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
 mod team {
     use std::sync::Mutex;
-    use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering::*};
+    use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering::*};
 
     /// One call at a time has the team.
     pub(super) static TEAM: Mutex<()> = Mutex::new(());
@@ -92,6 +92,8 @@ mod team {
     static DONE: AtomicUsize = AtomicUsize::new(0);
     /// Helpers alive (spinning or working).
     static ALIVE: AtomicUsize = AtomicUsize::new(0);
+    /// Set by [`super::dismiss`]: spinning helpers leave now.
+    static DISMISSED: AtomicBool = AtomicBool::new(false);
     /// How long a helper waits for the next call, in spins of a load: about
     /// a millisecond or two (a timing loop's calls come back to back). On
     /// wasm32 a spin is just the load; natively it is also a `pause`.
@@ -102,8 +104,11 @@ mod team {
     };
 
     pub(super) fn run(helpers: usize, work: &(dyn Fn() + Sync)) {
+        DISMISSED.store(false, Relaxed);
         // Start the helpers that are missing (each an allocation, so only
-        // when the last ones have gone back to sleep).
+        // when the last ones have gone back to sleep). One that leaves just
+        // now, dismissed, leaves its seat to the caller: every chunk is
+        // taken by whoever turns up.
         let alive = ALIVE.load(Acquire);
         for _ in alive..helpers {
             ALIVE.fetch_add(1, AcqRel);
@@ -138,6 +143,8 @@ mod team {
                 unsafe { (*job)() };
                 DONE.fetch_add(1, Release);
                 idle = 0;
+            } else if DISMISSED.load(Relaxed) {
+                break;
             } else {
                 idle += 1;
                 core::hint::spin_loop();
@@ -145,7 +152,26 @@ mod team {
         }
         ALIVE.fetch_sub(1, AcqRel);
     }
+
+    pub(super) fn dismiss() {
+        DISMISSED.store(true, Relaxed);
+    }
 }
+
+/// Sends the helpers that linger after a `simd-threads` call away at once.
+/// The engine calls it before timing anything else: a helper spinning on
+/// the other core slows a single-threaded rung measured right after (on a
+/// VM the two vCPUs are often one physical core's two hyperthreads; browser
+/// simd exp f32 at 1e5 took 188 us interleaved with simd-threads, 138 us
+/// alone).
+#[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
+pub fn dismiss() {
+    team::dismiss();
+}
+
+/// No pool in the single-threaded wasm build.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+pub fn dismiss() {}
 
 /// wasm32 without atomics has no threads (the single-threaded worker never
 /// offers simd-threads): one call takes every chunk, and rayon stays out of
