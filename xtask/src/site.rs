@@ -25,6 +25,7 @@ pub(crate) fn worker() -> Result {
     install::wasm_target()?;
     install::wasm_bindgen()?;
     install::threads_toolchain()?;
+    install::web_packages()?;
     let out =
         std::env::var_os("TRUNK_STAGING_DIR").map_or_else(|| root().join("dist"), PathBuf::from);
     run(cargo().args([
@@ -44,7 +45,6 @@ pub(crate) fn worker() -> Result {
         &root().join("target/threads/wasm32-unknown-unknown/release/lanes_worker.wasm"),
         &out.join("pkg-threads"),
     )?;
-    install::web_packages()?;
     std::fs::copy(
         install::coi_serviceworker_js(),
         out.join("coi-serviceworker.js"),
@@ -57,17 +57,9 @@ pub(crate) fn worker() -> Result {
 /// feature, so only the compact card and what it reaches are linked in,
 /// built for size into `<out>/widget`.
 fn widget(out: &Path) -> Result {
-    run(Command::new("rustup")
-        .args(["run", install::NIGHTLY, "cargo", "build", "-p", "lanes-app"])
+    run(nightly_build("lanes-app")
         .args(["--no-default-features", "--profile", "web-app"])
-        .args([
-            "--target",
-            "wasm32-unknown-unknown",
-            "--target-dir",
-            "target/widget",
-        ])
-        .env_remove("RUSTC")
-        .env_remove("RUSTFLAGS")
+        .args(["--target-dir", "target/widget"])
         .envs(SIZE_ENV))?;
     let wasm = root().join("target/widget/wasm32-unknown-unknown/web-app/lanes-app.wasm");
     let dir = out.join("widget");
@@ -86,26 +78,38 @@ fn widget(out: &Path) -> Result {
         .arg("--out-dir")
         .arg(&dir)
         .arg(&wasm))?;
-    // As Trunk does for the playground (`data-wasm-opt="z"` in index.html);
-    // `worker()` has installed binaryen.
+    // As Trunk does for the playground (`data-wasm-opt="z"` in index.html).
     let bg = dir.join("lanes_widget_bg.wasm");
-    run(Command::new(root().join("web/node_modules/.bin/wasm-opt"))
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .arg(&bg)
-        .arg("-o")
-        .arg(&bg))
+    run(wasm_opt().arg("-Oz").arg(&bg).arg("-o").arg(&bg))
 }
 
-/// What the wasm uses beyond the MVP, for wasm-opt.
-const WASM_FEATURES: [&str; 6] = [
-    "--enable-bulk-memory",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-mutable-globals",
-    "--enable-reference-types",
-    "--enable-multivalue",
-];
+/// binaryen's wasm-opt from the site's npm packages (`worker()` installs
+/// them), told what the wasm uses beyond the MVP.
+fn wasm_opt() -> Command {
+    let mut cmd = Command::new(root().join("web/node_modules/.bin/wasm-opt"));
+    cmd.args([
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+        "--enable-simd",
+        "--enable-threads",
+    ]);
+    cmd
+}
+
+/// `cargo build -p <package>` for wasm32 on the pinned nightly, with no
+/// compiler or flags inherited from the caller's environment.
+fn nightly_build(package: &str) -> Command {
+    let mut cmd = Command::new("rustup");
+    cmd.args(["run", install::NIGHTLY, "cargo", "build", "-p", package])
+        .args(["--target", "wasm32-unknown-unknown"])
+        .env_remove("RUSTC")
+        .env_remove("RUSTFLAGS");
+    cmd
+}
 
 /// Names and producers are debugging aids the page does not need.
 const STRIP: [&str; 2] = ["--remove-name-section", "--remove-producers-section"];
@@ -136,19 +140,14 @@ fn threaded() -> Result {
         flags.push("-C".to_owned());
         flags.push(format!("link-arg={arg}"));
     }
-    run(Command::new("rustup")
+    run(nightly_build("lanes-worker")
         .args([
-            "run",
-            install::NIGHTLY,
-            "cargo",
-            "build",
-            "-p",
-            "lanes-worker",
+            "--release",
+            "--features",
+            "threads",
+            "--target-dir",
+            "target/threads",
         ])
-        .args(["--release", "--target", "wasm32-unknown-unknown"])
-        .args(["--features", "threads", "--target-dir", "target/threads"])
-        .env_remove("RUSTC")
-        .env_remove("RUSTFLAGS")
         .env("CARGO_UNSTABLE_BUILD_STD", "panic_abort,std")
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
@@ -178,10 +177,7 @@ fn bindgen(wasm: &Path, pkg: &Path) -> Result {
 /// here is within 1 KiB of wrapping around (`--low-memory-unused`: Rust
 /// puts the 1 MiB stack first, growing down towards address 0).
 fn fold_offsets(wasm: &Path) -> Result {
-    install::web_packages()?;
-    run(Command::new(root().join("web/node_modules/.bin/wasm-opt"))
-        .args(WASM_FEATURES)
-        .args(["--enable-simd", "--enable-threads"])
+    run(wasm_opt()
         .args([
             "--low-memory-unused",
             "--optimize-added-constants-propagate",
@@ -208,26 +204,29 @@ const SIZE_ENV: [(&str, &str); 4] = [
     ),
 ];
 
-/// The variables of [`SIZE_ENV`] plus a target directory of its own (a std
-/// built this way must not be mixed with the standard one's artifacts).
-/// Trunk's post-build hook (Trunk.toml) takes them off again before it
+/// The variable that gives the page's size-built wasm a target directory of
+/// its own: a std built this way must not mix with the standard artifacts.
+const TARGET_DIR_VAR: &str = "CARGO_TARGET_DIR";
+
+/// Runs Trunk with `args`, the page's wasm built for size ([`SIZE_ENV`] and
+/// a target directory of its own) and the site's wasm-opt on PATH. Trunk's
+/// post-build hook (Trunk.toml) takes the variables off again before it
 /// builds the workers.
-fn sized(cmd: &mut Command) -> &mut Command {
-    cmd.envs(SIZE_ENV)
-        .env("CARGO_TARGET_DIR", root().join("target/web-size"))
-        .env("PATH", install::path_with_web_bin())
+fn trunk(args: &[&str]) -> Result {
+    install::trunk()?;
+    install::web_packages()?;
+    install::threads_toolchain()?;
+    run(Command::new("trunk")
+        .args(args)
+        .arg("--skip-version-check")
+        .envs(SIZE_ENV)
+        .env(TARGET_DIR_VAR, root().join("target/web-size"))
+        .env("PATH", install::path_with_web_bin()))
 }
 
 /// Builds `dist/` with Trunk (release).
 pub(crate) fn build() -> Result<PathBuf> {
-    install::trunk()?;
-    install::web_packages()?;
-    install::threads_toolchain()?;
-    run(sized(Command::new("trunk").args([
-        "build",
-        "--release",
-        "--skip-version-check",
-    ])))?;
+    trunk(&["build", "--release"])?;
     let dist = root().join("dist");
     let complete = [
         "pkg/lanes_worker_bg.wasm",
@@ -249,13 +248,24 @@ pub(crate) fn build() -> Result<PathBuf> {
 
 /// `trunk serve` on 127.0.0.1 with the isolation headers of Trunk.toml.
 pub(crate) fn serve(port: u16) -> Result {
-    install::trunk()?;
-    install::web_packages()?;
-    install::threads_toolchain()?;
-    run(sized(Command::new("trunk").args([
-        "serve",
-        "--skip-version-check",
-        "--port",
-        &port.to_string(),
-    ])))
+    trunk(&["serve", "--port", &port.to_string()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The variables that build the page for size must not reach the
+    /// workers' build: Trunk's hook unsets every one of them.
+    #[test]
+    fn the_trunk_hook_unsets_every_size_variable() {
+        let toml = std::fs::read_to_string(root().join("Trunk.toml")).unwrap();
+        let hook = &toml[toml.find("[[hooks]]").expect("a hook")..];
+        for name in SIZE_ENV.iter().map(|(k, _)| *k).chain([TARGET_DIR_VAR]) {
+            assert!(
+                hook.contains(&format!(r#""-u", "{name}""#)),
+                "Trunk.toml's hook does not unset {name}"
+            );
+        }
+    }
 }

@@ -145,7 +145,7 @@ impl Lanes for I8x16 {
     // every vector. The same sums from two shifts (the high byte, and the
     // low byte sign-extended) need no constant but four ALU ops, and were
     // no faster in Chromium (2.84 vs 2.41 us at 1e5); native SSE2 has
-    // `psadbw`, which SIMD128 lacks (docs/performance.md).
+    // `psadbw`, which SIMD128 lacks (docs/codegen.md).
     #[inline(always)]
     fn acc_add(acc: v128, v: Self) -> v128 {
         i16x8_add(acc, i16x8_extadd_pairwise_i8x16(v.0))
