@@ -109,6 +109,39 @@ test('a permalink restores the controls, and bad parameters leave a note', async
   assert.deepEqual(bad.errors, []);
 });
 
+test('the code panel fetches the kernels when it opens and shows each rung\'s code', async () => {
+  const { page: p, errors } = await page('?op=sum&dtype=f32&size=5000');
+  const fetched = [];
+  p.on('request', (r) => fetched.push(new globalThis.URL(r.url()).pathname));
+  await p.waitForTimeout(300);
+  assert.deepEqual(fetched.filter((f) => f.includes('/src/')), [], 'nothing is fetched while the panel is closed');
+  await p.locator('details.code summary').click();
+  const blocks = p.locator('details.code .code-block code');
+  await p.waitForFunction(() => !document.querySelector('details.code').textContent.includes('Loading'));
+  const [numpy, js, scalar, simd] = await blocks.allTextContents();
+  assert.match(numpy, /np\.sum/);
+  assert.match(js, /=>/);
+  assert.match(scalar, /fn sum</);
+  assert.match(simd, /fn sum</);
+  assert.ok(fetched.some((f) => f.endsWith('/src/scalar/reduce.rs')), fetched.join(' '));
+  assert.ok(fetched.some((f) => f.endsWith('/src/simd/reduce.rs')), fetched.join(' '));
+  // Another op: its own files, fetched as the panel is open.
+  await p.getByRole('combobox', { name: 'Operation' }).selectOption('add');
+  await p.waitForFunction(() => /fn add</.test(document.querySelector('details.code').textContent));
+  assert.match((await blocks.allTextContents())[3], /fn add</);
+  assert.deepEqual(errors, []);
+
+  // A file that cannot be had says so in its block; the page keeps working.
+  const { page: q } = await page('?op=matmul&size=64');
+  await q.route('**/src/simd/matmul.rs', (r) => r.fulfill({ status: 404, body: 'gone' }));
+  await q.locator('details.code summary').click();
+  await q.waitForFunction(() => document.querySelector('details.code').textContent.includes('Could not load'));
+  const shown = await q.locator('details.code .code-block code').allTextContents();
+  assert.equal(shown[3], 'Could not load src/simd/matmul.rs: HTTP 404.');
+  assert.match(shown[2], /fn matmul_/);
+  await runAndWait(q);
+});
+
 test('Stop ends a long run, keeps what arrived, and the page keeps working', async () => {
   const { page: p, errors } = await page('?op=exp&dtype=f64&size=3000000&variants=js-array,scalar,simd&repeats=20');
   await p.getByRole('button', { name: 'Run', exact: true }).click();

@@ -34,7 +34,6 @@ fn width() -> u32 {
 
 /// A log axis over `[lo, hi]` with ticks on a 1-2-5 (or sparser) series.
 fn log_axis(lo: f64, hi: f64) -> WithKeyPoints<LogCoord<f64>> {
-    let axis: LogCoord<f64> = (lo..hi).log_scale().into();
     let ticks = |steps: &[f64]| -> Vec<f64> {
         let mut v = Vec::new();
         let mut decade = 10f64.powf(lo.log10().floor());
@@ -56,6 +55,14 @@ fn log_axis(lo: f64, hi: f64) -> WithKeyPoints<LogCoord<f64>> {
     if points.len() > 9 {
         points = ticks(&[1.0]);
     }
+    log_axis_at(lo, hi, points)
+}
+
+/// A log axis over `[lo, hi]` with ticks at `points`. Every log-log chart
+/// (sizes, threads) has this one type on both axes: each coordinate type a
+/// chart uses is another copy of plotters' drawing code in the page's wasm.
+fn log_axis_at(lo: f64, hi: f64, points: Vec<f64>) -> WithKeyPoints<LogCoord<f64>> {
+    let axis: LogCoord<f64> = (lo..hi).log_scale().into();
     axis.with_key_points(points)
 }
 
@@ -79,16 +86,7 @@ pub fn time_chart(
     all.extend(imported.iter().map(|(_, x)| *x));
     let lo = all.iter().copied().fold(f64::INFINITY, f64::min) / 1.5;
     let hi = all.iter().copied().fold(0.0, f64::max) * 1.5;
-    let fg = if dark {
-        RGBColor(225, 228, 235)
-    } else {
-        RGBColor(40, 44, 52)
-    };
-    let grid = if dark {
-        RGBColor(70, 74, 84)
-    } else {
-        RGBColor(220, 222, 228)
-    };
+    let (fg, grid) = palette(dark);
     let n = order.len().max(1);
     let (w, h) = (width(), 70 + 44 * n as u32);
     let mut svg = String::new();
@@ -279,7 +277,9 @@ pub fn sweep_chart(
     Ok(svg)
 }
 
-/// Time per loop for each dtype (bars per rung, log scale).
+/// Time per loop for each dtype: a row per dtype, a bar per rung in it,
+/// time on a log axis across (the time chart's layout, and its coordinate
+/// type: one copy of plotters' code serves both).
 pub fn dtype_chart(
     points: &[crate::state::Point],
     order: &[Rung],
@@ -295,53 +295,59 @@ pub fn dtype_chart(
     }
     let (fg, grid) = palette(dark);
     let n = points.len();
+    let k = order.len().max(1);
     let lo = ts.iter().copied().fold(f64::INFINITY, f64::min) / 2.0;
     let hi = ts.iter().copied().fold(0.0, f64::max) * 1.5;
     let names: Vec<String> = points
         .iter()
         .map(|p| p.dtype.numpy_name().to_owned())
         .collect();
+    let row = (12 * k as u32).max(40);
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width(), 360)).into_drawing_area();
+        let size = (width(), 70 + row * n as u32);
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         let mut chart = ChartBuilder::on(&root)
             .margin(12)
             .x_label_area_size(42)
             .y_label_area_size(72)
-            .build_cartesian_2d((0..n - 1).into_segmented(), log_axis(lo, hi))
+            .build_cartesian_2d(log_axis(lo, hi), (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .disable_x_mesh()
+            .disable_y_mesh()
             .bold_line_style(grid)
             .light_line_style(grid.mix(0.4))
             .axis_style(fg)
             .label_style(("sans-serif", 14).into_font().color(&fg))
             .axis_desc_style(("sans-serif", 14).into_font().color(&fg))
-            .y_desc("best time per loop (log scale)")
-            .y_label_formatter(&|v| format_time(*v))
-            .x_label_formatter(&|s| match s {
-                SegmentValue::CenterOf(i) => names.get(*i).cloned().unwrap_or_default(),
+            .x_desc("best time per loop (log scale)")
+            .x_label_formatter(&|v| format_time(*v))
+            .y_label_formatter(&|s| match s {
+                SegmentValue::CenterOf(i) => n
+                    .checked_sub(1 + *i)
+                    .and_then(|k| names.get(k))
+                    .cloned()
+                    .unwrap_or_default(),
                 _ => String::new(),
             })
             .draw()
             .map_err(|e| e.to_string())?;
-        let k = order.len().max(1) as f64;
         let area = chart.plotting_area();
         for (i, p) in points.iter().enumerate() {
             for (j, r) in order.iter().enumerate() {
                 let Some(x) = p.results.iter().find(|x| x.variant == *r) else {
                     continue;
                 };
-                // Bars side by side inside the dtype's segment, in pixels.
-                let (x0, _) = area.map_coordinate(&(SegmentValue::Exact(i), hi));
-                let (x1, _) = area.map_coordinate(&(SegmentValue::Exact(i + 1), hi));
-                let w = (x1 - x0) as f64 * 0.8 / k;
-                let left = x0 as f64 + (x1 - x0) as f64 * 0.1 + w * j as f64;
-                let (_, y_top) = area.map_coordinate(&(SegmentValue::Exact(i), x.min_ns));
-                let (_, y_bot) = area.map_coordinate(&(SegmentValue::Exact(i), lo));
+                // Rows from the top in the table's order (the segments
+                // count upwards), bars one under another in the rungs' order.
+                let seg = n - 1 - i;
+                let (x_left, y0) = area.map_coordinate(&(lo, SegmentValue::Exact(seg + 1)));
+                let (x_right, y1) = area.map_coordinate(&(x.min_ns, SegmentValue::Exact(seg)));
+                let h = (y1 - y0) as f64 * 0.8 / k as f64;
+                let top = y0 as f64 + (y1 - y0) as f64 * 0.1 + h * j as f64;
                 let rect = Rectangle::new(
-                    [(left as i32, y_top), ((left + w - 2.0) as i32, y_bot)],
+                    [(x_left, top as i32), (x_right, (top + h - 1.0) as i32)],
                     color(*r).filled(),
                 );
                 root.draw(&rect).map_err(|e| e.to_string())?;
@@ -352,9 +358,10 @@ pub fn dtype_chart(
     Ok(svg)
 }
 
-/// Scaling with threads: the best time of `simd-threads` against its thread
-/// count (with `simd`, measured in the same runs, as a reference), and the
-/// speed-up over `simd` against the ideal one.
+/// Scaling with threads, log-log: the best time of `simd-threads` against
+/// its thread count (with `simd`, measured in the same runs, as a
+/// reference), and the speed-up over `simd` against the ideal one, which is
+/// the diagonal.
 pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<String, String> {
     use lanes_kernels::Variant;
     let best = |p: &crate::state::Point, v: Variant| {
@@ -379,10 +386,16 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
     }
     let (fg, grid) = palette(dark);
     let n = rows.iter().map(|r| r.0).fold(1.0, f64::max);
+    let mut counts: Vec<f64> = rows.iter().map(|r| r.0).collect();
+    counts.sort_by(f64::total_cmp);
+    counts.dedup();
+    let threads_axis = || log_axis_at(0.8, n * 1.25, counts.clone());
     let ts = rows.iter().flat_map(|r| [r.1, r.2]);
     let tlo = ts.clone().fold(f64::INFINITY, f64::min) / 1.5;
     let thi = ts.fold(0.0, f64::max) * 1.5;
-    let sp_hi = rows.iter().map(|r| r.1 / r.2).fold(n, f64::max) * 1.15;
+    let speedups = rows.iter().map(|r| r.1 / r.2);
+    let sp_lo = speedups.clone().fold(1.0, f64::min) / 1.25;
+    let sp_hi = speedups.fold(n, f64::max) * 1.25;
     let w = width();
     let narrow = w < 600;
     let size = if narrow { (w, 640) } else { (w, 340) };
@@ -404,7 +417,7 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             .x_label_area_size(40)
             .y_label_area_size(64)
             .caption("best time per loop", font(14))
-            .build_cartesian_2d(0.5..n + 0.5, log_axis(tlo, thi))
+            .build_cartesian_2d(threads_axis(), log_axis(tlo, thi))
             .map_err(|e| e.to_string())?;
         time.configure_mesh()
             .bold_line_style(grid)
@@ -413,7 +426,6 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             .label_style(font(13))
             .axis_desc_style(font(13))
             .x_desc("threads")
-            .x_labels(n as usize + 2)
             .x_label_formatter(&whole)
             .y_label_formatter(&|v| format_time(*v))
             .draw()
@@ -448,7 +460,7 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             .x_label_area_size(40)
             .y_label_area_size(48)
             .caption("speed-up over simd", font(14))
-            .build_cartesian_2d(0.5..n + 0.5, 0.0..sp_hi)
+            .build_cartesian_2d(threads_axis(), log_axis(sp_lo, sp_hi))
             .map_err(|e| e.to_string())?;
         speed
             .configure_mesh()
@@ -458,7 +470,6 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             .label_style(font(13))
             .axis_desc_style(font(13))
             .x_desc("threads")
-            .x_labels(n as usize + 2)
             .x_label_formatter(&whole)
             .y_label_formatter(&|v| format!("{v:.1}x"))
             .draw()

@@ -1,46 +1,21 @@
-//! The code behind each rung, taken from the kernel and baseline files at
-//! build time (`include_str!`), so the page shows exactly what runs.
+//! The code behind each rung, cut from the kernel and baseline files the
+//! site serves as they are in the source tree (`src/` and `js/` in dist, see
+//! index.html), so the page shows exactly what runs. They are fetched when
+//! the code panel opens: built into the app they cost every visitor ~10 KB
+//! of gzip for a panel most never open.
 
 use lanes_kernels::{Op, Strategy};
 
-const SCALAR: &[(&str, &str)] = &[
-    (
-        "elementwise",
-        include_str!("../../kernels/src/scalar/elementwise.rs"),
-    ),
-    ("reduce", include_str!("../../kernels/src/scalar/reduce.rs")),
-    (
-        "broadcast",
-        include_str!("../../kernels/src/scalar/broadcast.rs"),
-    ),
-    ("matmul", include_str!("../../kernels/src/scalar/matmul.rs")),
-    ("sort", include_str!("../../kernels/src/scalar/sort.rs")),
-    (
-        "convolve",
-        include_str!("../../kernels/src/scalar/convolve.rs"),
-    ),
-    ("layout", include_str!("../../kernels/src/scalar/layout.rs")),
-];
+/// The served path of the JavaScript loops.
+const JS: &str = "js/baselines.js";
 
-const SIMD: &[(&str, &str)] = &[
-    (
-        "elementwise",
-        include_str!("../../kernels/src/simd/elementwise.rs"),
-    ),
-    ("reduce", include_str!("../../kernels/src/simd/reduce.rs")),
-    (
-        "broadcast",
-        include_str!("../../kernels/src/simd/broadcast.rs"),
-    ),
-    ("matmul", include_str!("../../kernels/src/simd/matmul.rs")),
-    (
-        "convolve",
-        include_str!("../../kernels/src/simd/convolve.rs"),
-    ),
-    ("layout", include_str!("../../kernels/src/simd/layout.rs")),
-];
+fn scalar_path(file: &str) -> String {
+    format!("src/scalar/{file}.rs")
+}
 
-const JS: &str = include_str!("../../../web/js/baselines.js");
+fn simd_path(file: &str) -> String {
+    format!("src/simd/{file}.rs")
+}
 
 /// The file and function of an (op, strategy)'s kernel.
 fn kernel(op: Op, strategy: Strategy) -> Option<(&'static str, &'static str)> {
@@ -81,29 +56,39 @@ fn function(src: &str, name: &str) -> Option<String> {
     Some(src[line_start..end].to_owned())
 }
 
-fn from(files: &[(&str, &str)], file: &str, name: &str) -> Option<String> {
-    files
-        .iter()
-        .find(|(f, _)| *f == file)
-        .and_then(|(_, src)| function(src, name))
+/// The files the code of an (op, strategy) is cut from, as served paths:
+/// the JavaScript loops, then (for ops with a kernel) the scalar and the
+/// SIMD kernel's file.
+pub fn files(op: Op, strategy: Strategy) -> Vec<String> {
+    let mut paths = vec![JS.to_owned()];
+    if let Some((file, _)) = kernel(op, strategy) {
+        paths.push(scalar_path(file));
+        if op != Op::Sort {
+            paths.push(simd_path(file));
+        }
+    }
+    paths
 }
 
-/// The code of each rung: (scalar and auto loop, SIMD kernel, JavaScript loop).
-pub fn code(op: Op, strategy: Strategy) -> (Option<String>, Option<String>, Option<String>) {
+/// The code of each rung: (scalar and auto loop, SIMD kernel, JavaScript
+/// loop), cut from the files `get` returns by served path.
+pub fn code<'a>(
+    op: Op,
+    strategy: Strategy,
+    get: impl Fn(&str) -> Option<&'a str>,
+) -> (Option<String>, Option<String>, Option<String>) {
+    let js = get(JS).and_then(|src| js(src, op, strategy));
     let Some((file, name)) = kernel(op, strategy) else {
-        return (None, None, js(op, strategy));
+        return (None, None, js);
     };
-    (
-        from(SCALAR, file, name),
-        from(SIMD, file, name),
-        js(op, strategy),
-    )
+    let cut = |path: String| get(&path).and_then(|src| function(src, name));
+    (cut(scalar_path(file)), cut(simd_path(file)), js)
 }
 
 /// The JavaScript loop of an (op, strategy) in baselines.js.
-fn js(op: Op, strategy: Strategy) -> Option<String> {
-    let start = JS.find(&format!("\n  {}: {{", op.name()))? + 1;
-    let rest = &JS[start..];
+fn js(src: &str, op: Op, strategy: Strategy) -> Option<String> {
+    let start = src.find(&format!("\n  {}: {{", op.name()))? + 1;
+    let rest = &src[start..];
     let end = rest[1..].find("\n  },").map(|i| i + 1 + 4)?;
     let block = &rest[..end];
     let info = op.info();
@@ -121,11 +106,28 @@ fn js(op: Op, strategy: Strategy) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// What the site serves, read from the tree (index.html copies these
+    /// directories into dist).
+    fn served(path: &str) -> Option<&'static str> {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+        let file = match path.strip_prefix("src/") {
+            Some(p) => format!("{root}/crates/kernels/src/{p}"),
+            None => format!("{root}/web/{path}"),
+        };
+        std::fs::read_to_string(file).ok().map(|s| &*s.leak())
+    }
+
     #[test]
     fn every_rung_shows_its_code() {
         for op in Op::ALL {
             for &s in op.info().strategies {
-                let (scalar, simd, js) = code(op, s);
+                for path in files(op, s) {
+                    assert!(
+                        served(&path).is_some(),
+                        "{op:?} {s:?}: {path} is not in the tree"
+                    );
+                }
+                let (scalar, simd, js) = code(op, s, served);
                 let offered = op.variants(s, lanes_kernels::DType::F32);
                 if op == Op::Ravel && s == Strategy::View {
                     assert!(scalar.is_none());

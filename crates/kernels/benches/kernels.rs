@@ -6,8 +6,8 @@
 //! f32 exp.
 
 use divan::{Bencher, black_box};
-use lanes_kernels::reference;
 use lanes_kernels::{DType, Data, Element, Op, Params, Problem, Shape, Strategy, Tagged, Variant};
+use lanes_reference as reference;
 
 fn main() {
     divan::main();

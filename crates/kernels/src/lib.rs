@@ -22,7 +22,6 @@ pub mod error;
 pub mod lanes;
 pub mod op;
 pub mod par;
-pub mod reference;
 pub mod scalar;
 pub mod simd;
 

@@ -1,8 +1,8 @@
 //! NumPy is the oracle: every variant of every op against the outputs NumPy
 //! itself computed (tests/golden/generate.py, NumPy pinned there).
 
-use lanes_kernels::reference::{self, Expected, Rule};
 use lanes_kernels::{DType, Data, Op, Outcome, Params, Problem, Shape, Strategy, Variant};
+use lanes_reference::{self as reference, Expected, Rule};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

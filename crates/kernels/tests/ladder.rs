@@ -1,11 +1,11 @@
 //! One runner over every op x strategy x dtype x variant x shape x unaligned
 //! start, against the naive reference, with guard cells around every output.
 
-use lanes_kernels::reference::{self, Expected};
 use lanes_kernels::{
     CONV_TAPS, DType, Data, Error, Op, Outcome, Params, Problem, Shape, Slice, SliceMut, Strategy,
     Tagged, Variant,
 };
+use lanes_reference::{self as reference, Expected};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

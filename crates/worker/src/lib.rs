@@ -17,7 +17,7 @@ use lanes_harness::clock::{Clock, resolution_ns};
 use lanes_harness::engine::{Host, JsRung};
 use lanes_harness::memory::{self, CountingAlloc};
 use lanes_harness::protocol::{Environment, Event, Limits, RunRequest, Rung};
-use lanes_kernels::{DType, Data, Params, Problem, Slice};
+use lanes_kernels::{Params, Problem, Slice, SliceMut};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -79,20 +79,31 @@ fn to_js(s: Slice<'_>) -> JsValue {
 }
 
 /// Reads a typed array the baseline returned as the output dtype.
-fn from_js(v: &JsValue, dtype: DType) -> Result<Data, String> {
-    fn cast<T: JsCast + Clone>(v: &JsValue, what: &str) -> Result<T, String> {
-        v.dyn_ref::<T>()
-            .cloned()
-            .ok_or_else(|| format!("the JavaScript rung returned no {what}"))
+/// Copies the typed array `v` into `out`, which it must match in type and
+/// length.
+fn copy_from_js(v: &JsValue, out: SliceMut<'_>) -> Result<(), String> {
+    fn typed<T: JsCast>(v: &JsValue, what: &str, len: usize) -> Result<T, String> {
+        let a: T = v
+            .clone()
+            .dyn_into()
+            .map_err(|_| format!("the JavaScript rung returned no {what}"))?;
+        let got = get(a.as_ref(), "length").as_f64().unwrap_or(-1.0);
+        if got != len as f64 {
+            return Err(format!(
+                "the JavaScript rung returned {got} elements where {len} were expected"
+            ));
+        }
+        Ok(a)
     }
-    Ok(match dtype {
-        DType::I8 => Data::I8(cast::<js_sys::Int8Array>(v, "Int8Array")?.to_vec()),
-        DType::I16 => Data::I16(cast::<js_sys::Int16Array>(v, "Int16Array")?.to_vec()),
-        DType::I32 => Data::I32(cast::<js_sys::Int32Array>(v, "Int32Array")?.to_vec()),
-        DType::I64 => Data::I64(cast::<js_sys::BigInt64Array>(v, "BigInt64Array")?.to_vec()),
-        DType::F32 => Data::F32(cast::<js_sys::Float32Array>(v, "Float32Array")?.to_vec()),
-        DType::F64 => Data::F64(cast::<js_sys::Float64Array>(v, "Float64Array")?.to_vec()),
-    })
+    match out {
+        SliceMut::I8(o) => typed::<js_sys::Int8Array>(v, "Int8Array", o.len())?.copy_to(o),
+        SliceMut::I16(o) => typed::<js_sys::Int16Array>(v, "Int16Array", o.len())?.copy_to(o),
+        SliceMut::I32(o) => typed::<js_sys::Int32Array>(v, "Int32Array", o.len())?.copy_to(o),
+        SliceMut::I64(o) => typed::<js_sys::BigInt64Array>(v, "BigInt64Array", o.len())?.copy_to(o),
+        SliceMut::F32(o) => typed::<js_sys::Float32Array>(v, "Float32Array", o.len())?.copy_to(o),
+        SliceMut::F64(o) => typed::<js_sys::Float64Array>(v, "Float64Array", o.len())?.copy_to(o),
+    }
+    Ok(())
 }
 
 fn js_error(e: JsValue) -> String {
@@ -104,16 +115,15 @@ fn js_error(e: JsValue) -> String {
 /// A JavaScript rung, prepared on its own copies of the inputs.
 struct JsBaseline {
     baseline: Baseline,
-    out_dtype: DType,
 }
 
 impl JsRung for JsBaseline {
     fn run(&mut self, loops: u64) {
         self.baseline.run(loops as f64);
     }
-    fn output(&mut self) -> Result<Data, String> {
+    fn output_into(&mut self, out: SliceMut<'_>) -> Result<(), String> {
         let v = self.baseline.output().map_err(js_error)?;
-        from_js(&v, self.out_dtype)
+        copy_from_js(&v, out)
     }
 }
 
@@ -182,10 +192,7 @@ impl Host for Browser {
             p.into(),
         )
         .map_err(js_error)?;
-        Ok(Box::new(JsBaseline {
-            baseline,
-            out_dtype: out.dtype,
-        }))
+        Ok(Box::new(JsBaseline { baseline }))
     }
 }
 

@@ -3,7 +3,7 @@
 use lanes_harness::clock::{Clock, SystemClock};
 use lanes_harness::engine::{Host, JsRung};
 use lanes_harness::protocol::{Event, Limits, RunRequest, Rung};
-use lanes_kernels::{Data, Params, Problem, Slice};
+use lanes_kernels::{Element, Params, Problem, Slice, SliceMut};
 
 /// A native host; `bad_js` makes a JavaScript rung that returns a wrong answer.
 struct TestHost {
@@ -11,12 +11,27 @@ struct TestHost {
     bad_js: bool,
 }
 
-struct WrongJs(Data);
+/// Writes `i + 0.5` (in the output's dtype) at every index `i`: wrong for
+/// every op.
+struct WrongJs;
 
 impl JsRung for WrongJs {
     fn run(&mut self, _: u64) {}
-    fn output(&mut self) -> Result<Data, String> {
-        Ok(self.0.clone())
+    fn output_into(&mut self, out: SliceMut<'_>) -> Result<(), String> {
+        fn fill<T: Element>(o: &mut [T]) {
+            for (i, x) in o.iter_mut().enumerate() {
+                *x = T::from_f64(i as f64 + 0.5);
+            }
+        }
+        match out {
+            SliceMut::I8(o) => fill(o),
+            SliceMut::I16(o) => fill(o),
+            SliceMut::I32(o) => fill(o),
+            SliceMut::I64(o) => fill(o),
+            SliceMut::F32(o) => fill(o),
+            SliceMut::F64(o) => fill(o),
+        }
+        Ok(())
     }
 }
 
@@ -39,15 +54,11 @@ impl Host for TestHost {
     fn prepare_js(
         &mut self,
         _: Rung,
-        p: &Problem,
+        _: &Problem,
         _: &[Slice<'_>],
         _: &Params,
     ) -> Result<Box<dyn JsRung>, String> {
-        let o = p.output();
-        Ok(Box::new(WrongJs(Data::from_f64(
-            o.dtype,
-            (0..o.shape.len()).map(|i| i as f64 + 0.5),
-        ))))
+        Ok(Box::new(WrongJs))
     }
 }
 
