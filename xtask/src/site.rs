@@ -176,15 +176,17 @@ fn bindgen(wasm: &Path, pkg: &Path) -> Result {
 /// add is folded into the x86 addressing mode: an unrolled loop keeps one
 /// pointer per array. Valid because no pointer here is within 1 KiB of
 /// wrapping around (`--low-memory-unused`: Rust puts the 1 MiB stack first,
-/// growing down towards address 0). Then `-O2`, which is smaller by 6 KB
-/// gzip (mostly the code that is not a kernel) and leaves the kernels'
-/// loops as they were.
+/// growing down towards address 0). Then one copy of functions that
+/// compiled to the same code (-1.5 KB gzip). No general optimization
+/// (`-O2`, 3 KB gzip smaller again): it rewrites the kernels' loops after
+/// LLVM, and the kernels are tuned against V8's code for LLVM's output
+/// (docs/codegen.md).
 fn optimize_worker(wasm: &Path) -> Result {
     run(wasm_opt()
         .args([
             "--low-memory-unused",
             "--optimize-added-constants-propagate",
-            "-O2",
+            "--duplicate-function-elimination",
         ])
         .arg(wasm)
         .arg("-o")
