@@ -680,9 +680,13 @@ impl Problem {
 
     /// Bytes of temporaries a strategy allocates (the tile of `add_row`).
     pub fn temp_bytes(&self) -> u64 {
-        match (self.op, self.strategy) {
-            (Op::AddRow, Strategy::Tile) => {
-                (self.shape.len() as u64).saturating_mul(self.dtype.itemsize() as u64)
+        let item = self.dtype.itemsize() as u64;
+        match (self.op, self.strategy, self.shape) {
+            (Op::AddRow, Strategy::Tile, _) => (self.shape.len() as u64).saturating_mul(item),
+            // The packed panel of `b` (one per thread of simd-threads).
+            (Op::Matmul, Strategy::Blocked, Shape::Matrix(r, c)) => {
+                let lanes = 16 / self.dtype.itemsize();
+                (crate::simd::matmul::pack_len(c, r, lanes) as u64).saturating_mul(item)
             }
             _ => 0,
         }

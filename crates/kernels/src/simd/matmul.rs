@@ -41,6 +41,14 @@ const KC: usize = 128;
 /// Width of a block of columns: a `KC x NC` panel of `b` stays in L2.
 const NC: usize = 256;
 
+/// Elements of the packed panel of `b` for `k` x `m` (`lanes` to a vector).
+pub(crate) const fn pack_len(k: usize, m: usize, lanes: usize) -> usize {
+    let w = 2 * lanes;
+    let cols = if m < NC { m } else { NC };
+    let depth = if k < KC { k } else { KC };
+    cols / w * w * depth
+}
+
 #[inline(always)]
 pub(crate) fn matmul_blocked<T: Float, K: Keep>(a: &[T], b: &[T], k: usize, out: &mut [T]) {
     out.fill(T::ZERO);
@@ -50,10 +58,26 @@ pub(crate) fn matmul_blocked<T: Float, K: Keep>(a: &[T], b: &[T], k: usize, out:
     let m = b.len() / k;
     let n = a.len() / k;
     let l = T::V::LANES;
+    let w = 2 * l;
+    // The block of `b` the micro tiles read, packed tile by tile: each
+    // tile's `KC x 2L` panel contiguous. Read in place, a tile's rows are
+    // `m` elements apart, and with `m` a power of two (512 floats: 2 KB)
+    // they all fall in the same few sets of the L1 cache and evict each
+    // other. Packed, they are consecutive lines.
+    let mut pack = vec![T::ZERO; pack_len(k, m, l)];
     for j0 in (0..m).step_by(NC) {
         let j1 = (j0 + NC).min(m);
+        let tiles = (j1 - j0) / w;
         for p0 in (0..k).step_by(KC) {
             let p1 = (p0 + KC).min(k);
+            let depth = p1 - p0;
+            for t in 0..tiles {
+                let j = j0 + t * w;
+                let panel = &mut pack[t * depth * w..(t + 1) * depth * w];
+                for (p, row) in (p0..p1).zip(panel.chunks_exact_mut(w)) {
+                    row.copy_from_slice(&b[p * m + j..p * m + j + w]);
+                }
+            }
             let mut i = 0;
             // The strip of `a` the micro tiles share, each value splatted
             // once here rather than once per tile (8 KB of f32 on the stack).
@@ -64,12 +88,11 @@ pub(crate) fn matmul_blocked<T: Float, K: Keep>(a: &[T], b: &[T], k: usize, out:
                         *s = T::V::splat(a[(i + r) * k + p]);
                     }
                 }
-                let mut j = j0;
-                while j + 2 * l <= j1 {
-                    micro_tile(b, m, out, &strip[..p1 - p0], i, j, p0);
-                    j += 2 * l;
+                for t in 0..tiles {
+                    let panel = &pack[t * depth * w..(t + 1) * depth * w];
+                    micro_tile(panel, m, out, &strip[..depth], i, j0 + t * w);
                 }
-                edge(a, b, k, m, out, i..i + MR, j..j1, p0..p1);
+                edge(a, b, k, m, out, i..i + MR, j0 + tiles * w..j1, p0..p1);
                 i += MR;
             }
             edge(a, b, k, m, out, i..n, j0..j1, p0..p1);
@@ -78,16 +101,16 @@ pub(crate) fn matmul_blocked<T: Float, K: Keep>(a: &[T], b: &[T], k: usize, out:
 }
 
 /// `out[i..i+MR][j..j+2L] += a[i..i+MR][ps] @ b[ps][j..j+2L]` in 8 registers,
-/// with `a`'s values already splatted (`strip[p - p0][r]`).
+/// with `a`'s values already splatted (`strip[q][r]`) and `b`'s packed
+/// (`panel[q * 2L..][..2L]`), for the block's `q`th `p`.
 #[inline(always)]
 fn micro_tile<T: Float>(
-    b: &[T],
+    panel: &[T],
     m: usize,
     out: &mut [T],
     strip: &[[T::V; MR]],
     i: usize,
     j: usize,
-    p0: usize,
 ) {
     let l = T::V::LANES;
     let mut acc = [[T::V::splat(T::ZERO); 2]; MR];
@@ -95,9 +118,9 @@ fn micro_tile<T: Float>(
         let o = (i + r) * m + j;
         *acc = [T::V::load(&out[o..]), T::V::load(&out[o + l..])];
     }
-    for (p, xs) in (p0..).zip(strip) {
-        let b0 = T::V::load(&b[p * m + j..]);
-        let b1 = T::V::load(&b[p * m + j + l..]);
+    for (bs, xs) in panel.chunks_exact(2 * l).zip(strip) {
+        let b0 = T::V::load(bs);
+        let b1 = T::V::load(&bs[l..]);
         for (acc, &x) in acc.iter_mut().zip(xs) {
             // SIMD128 has no lane-FMA: multiply, then add.
             acc[0] = acc[0].add(x.mul(b0));
