@@ -23,8 +23,9 @@ use crate::simd;
 /// with one piece per thread everyone would wait for it.
 const CHUNKS_PER_THREAD: usize = 4;
 
-/// At most this many chunks (so their slots live on the stack: the threaded
-/// rung allocates nothing, like the serial one).
+/// At most this many chunks (so their slots live on the stack: splitting
+/// allocates nothing; each chunk's kernel allocates what the serial one
+/// does, such as blocked matmul's packed panel).
 const MAX_CHUNKS: usize = 64;
 
 /// Chunk `i` of `n` near-equal chunks of `units` units, in units.
