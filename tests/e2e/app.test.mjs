@@ -132,7 +132,8 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
   assert.deepEqual(errors, []);
 
   // A file that cannot be had says so in its block; the page keeps working.
-  const { page: q } = await page('?op=matmul&size=64');
+  // (i-k-j: both a scalar and a SIMD kernel, each in its own file.)
+  const { page: q } = await page('?op=matmul&strategy=ikj&size=64');
   await q.route('**/src/simd/matmul.rs', (r) => r.fulfill({ status: 404, body: 'gone' }));
   await q.locator('details.code summary').click();
   await q.waitForFunction(() => document.querySelector('details.code').textContent.includes('Could not load'));

@@ -124,11 +124,10 @@ fn threaded() -> Result {
     let mut flags = vec![
         "-C".to_owned(),
         "target-feature=+atomics,+bulk-memory,+mutable-globals".to_owned(),
-        // This build rebuilds std anyway: a panic traps at once, without the
-        // message and location no one would see (see SIZE_ENV). -8 KB gzip.
-        "-Zunstable-options".to_owned(),
-        "-Cpanic=immediate-abort".to_owned(),
     ];
+    // This build rebuilds std anyway: a panic traps at once, without the
+    // message and location no one would see (see SIZE_ENV). -8 KB gzip.
+    flags.extend(IMMEDIATE_ABORT.split_whitespace().map(str::to_owned));
     for arg in [
         "--shared-memory".to_owned(),
         "--import-memory".to_owned(),
@@ -209,9 +208,13 @@ const SIZE_ENV: [(&str, &str); 4] = [
     ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
     (
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-        "-Zunstable-options -Cpanic=immediate-abort",
+        IMMEDIATE_ABORT,
     ),
 ];
+
+/// The rustc flags that make a panic trap at once (nightly, with a std
+/// rebuilt by `build-std`).
+const IMMEDIATE_ABORT: &str = "-Zunstable-options -Cpanic=immediate-abort";
 
 /// The variable that gives the page's size-built wasm a target directory of
 /// its own: a std built this way must not mix with the standard artifacts.
@@ -246,6 +249,9 @@ pub(crate) fn build() -> Result<PathBuf> {
         "coi-serviceworker.js",
         "_headers",
         "index.html",
+        // The code panel's sources (index.html copies them).
+        "src/scalar/reduce.rs",
+        "src/simd/reduce.rs",
     ]
     .iter()
     .all(|f| dist.join(f).exists());

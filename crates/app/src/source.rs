@@ -4,7 +4,7 @@
 //! the code panel opens: built into the app they cost every visitor ~10 KB
 //! of gzip for a panel most never open.
 
-use lanes_kernels::{Op, Strategy};
+use lanes_kernels::{DType, Op, Strategy, Variant};
 
 /// The served path of the JavaScript loops.
 const JS: &str = "js/baselines.js";
@@ -56,33 +56,39 @@ fn function(src: &str, name: &str) -> Option<String> {
     Some(src[line_start..end].to_owned())
 }
 
-/// The files the code of an (op, strategy) is cut from, as served paths:
-/// the JavaScript loops, then (for ops with a kernel) the scalar and the
-/// SIMD kernel's file.
-pub fn files(op: Op, strategy: Strategy) -> Vec<String> {
-    let mut paths = vec![JS.to_owned()];
-    if let Some((file, _)) = kernel(op, strategy) {
-        paths.push(scalar_path(file));
-        if op != Op::Sort {
-            paths.push(simd_path(file));
-        }
-    }
-    paths
+/// The served file each block of the code panel is cut from, in the
+/// panel's order: the JavaScript loops, the scalar loop (shown for every op
+/// with a kernel: it is also the plain loop a SIMD-only strategy replaces),
+/// and the SIMD kernel (for ops with a SIMD rung).
+pub fn files(op: Op, strategy: Strategy) -> [Option<String>; 3] {
+    let file = kernel(op, strategy).map(|(file, _)| file);
+    let simd = [Variant::Simd, Variant::SimdThreads]
+        .into_iter()
+        .any(|v| op.supports(strategy, DType::F32, v));
+    [
+        Some(JS.to_owned()),
+        file.map(scalar_path),
+        file.filter(|_| simd).map(simd_path),
+    ]
 }
 
-/// The code of each rung: (scalar and auto loop, SIMD kernel, JavaScript
-/// loop), cut from the files `get` returns by served path.
+/// The code of each block, in [`files`]' order, cut from the files `get`
+/// returns by served path.
 pub fn code<'a>(
     op: Op,
     strategy: Strategy,
     get: impl Fn(&str) -> Option<&'a str>,
-) -> (Option<String>, Option<String>, Option<String>) {
-    let js = get(JS).and_then(|src| js(src, op, strategy));
-    let Some((file, name)) = kernel(op, strategy) else {
-        return (None, None, js);
-    };
-    let cut = |path: String| get(&path).and_then(|src| function(src, name));
-    (cut(scalar_path(file)), cut(simd_path(file)), js)
+) -> [Option<String>; 3] {
+    let [js_file, scalar, simd] = files(op, strategy);
+    let name = kernel(op, strategy).map(|(_, name)| name);
+    let cut = |path: Option<String>| get(&path?).and_then(|src| function(src, name?));
+    [
+        js_file
+            .and_then(|path| get(&path))
+            .and_then(|src| js(src, op, strategy)),
+        cut(scalar),
+        cut(simd),
+    ]
 }
 
 /// The JavaScript loop of an (op, strategy) in baselines.js.
@@ -121,25 +127,25 @@ mod tests {
     fn every_rung_shows_its_code() {
         for op in Op::ALL {
             for &s in op.info().strategies {
-                for path in files(op, s) {
+                for path in files(op, s).into_iter().flatten() {
                     assert!(
                         served(&path).is_some(),
                         "{op:?} {s:?}: {path} is not in the tree"
                     );
                 }
-                let (scalar, simd, js) = code(op, s, served);
-                let offered = op.variants(s, lanes_kernels::DType::F32);
+                let [js, scalar, simd] = code(op, s, served);
+                let offered = op.variants(s, DType::F32);
                 if op == Op::Ravel && s == Strategy::View {
                     assert!(scalar.is_none());
                     continue;
                 }
-                if offered.contains(&lanes_kernels::Variant::Scalar) {
+                if offered.contains(&Variant::Scalar) {
                     assert!(
                         scalar.as_deref().is_some_and(|c| c.contains("fn ")),
                         "{op:?} {s:?} scalar"
                     );
                 }
-                if offered.contains(&lanes_kernels::Variant::Simd) {
+                if offered.contains(&Variant::Simd) {
                     assert!(
                         simd.as_deref().is_some_and(|c| c.contains("fn ")),
                         "{op:?} {s:?} simd"

@@ -78,7 +78,6 @@ fn to_js(s: Slice<'_>) -> JsValue {
     }
 }
 
-/// Reads a typed array the baseline returned as the output dtype.
 /// Copies the typed array `v` into `out`, which it must match in type and
 /// length.
 fn copy_from_js(v: &JsValue, out: SliceMut<'_>) -> Result<(), String> {

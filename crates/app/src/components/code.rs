@@ -83,6 +83,7 @@ pub fn CodePanel(p: &CodeProps) -> Html {
         let files = files.clone();
         let wanted: Vec<String> = paths
             .iter()
+            .flatten()
             .filter(|path| *open && !files.0.contains_key(*path))
             .cloned()
             .collect();
@@ -110,7 +111,7 @@ pub fn CodePanel(p: &CodeProps) -> Html {
     };
     // Why the block of `paths[i]` is empty while its file is not in.
     let pending = |i: usize| {
-        let path = paths.get(i)?;
+        let path = paths[i].as_ref()?;
         match files.0.get(path) {
             Some(File::Text(_)) => None,
             Some(File::Failed(why)) => Some(why.clone()),
@@ -121,7 +122,7 @@ pub fn CodePanel(p: &CodeProps) -> Html {
         Some(File::Text(t)) => Some(&**t),
         _ => None,
     };
-    let (scalar, simd, js) = source::code(p.op, p.strategy, get);
+    let [js, scalar, simd] = source::code(p.op, p.strategy, get);
     html! {
         <details class="code" ontoggle={on_toggle}>
             <summary>{ format!("The code behind each rung ({} · {})", info.name, p.strategy.name()) }</summary>

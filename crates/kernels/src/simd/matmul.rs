@@ -71,13 +71,14 @@ pub(crate) fn matmul_blocked<T: Float, K: Keep>(a: &[T], b: &[T], k: usize, out:
         for p0 in (0..k).step_by(KC) {
             let p1 = (p0 + KC).min(k);
             let depth = p1 - p0;
-            for t in 0..tiles {
+            let panels = &mut pack[..tiles * depth * w];
+            for (t, panel) in panels.chunks_exact_mut(depth * w).enumerate() {
                 let j = j0 + t * w;
-                let panel = &mut pack[t * depth * w..(t + 1) * depth * w];
                 for (p, row) in (p0..p1).zip(panel.chunks_exact_mut(w)) {
                     row.copy_from_slice(&b[p * m + j..p * m + j + w]);
                 }
             }
+            let panels = &pack[..tiles * depth * w];
             let mut i = 0;
             // The strip of `a` the micro tiles share, each value splatted
             // once here rather than once per tile (8 KB of f32 on the stack).
@@ -88,8 +89,7 @@ pub(crate) fn matmul_blocked<T: Float, K: Keep>(a: &[T], b: &[T], k: usize, out:
                         *s = T::V::splat(a[(i + r) * k + p]);
                     }
                 }
-                for t in 0..tiles {
-                    let panel = &pack[t * depth * w..(t + 1) * depth * w];
+                for (t, panel) in panels.chunks_exact(depth * w).enumerate() {
                     micro_tile(panel, m, out, &strip[..depth], i, j0 + t * w);
                 }
                 edge(a, b, k, m, out, i..i + MR, j0 + tiles * w..j1, p0..p1);
