@@ -122,7 +122,7 @@ pub fn use_runner(d: UseReducerDispatcher<State>, config: Config) -> Runner {
             let id = next();
             d.dispatch(Action::Start(id));
             let d = d.clone();
-            let request = config.request(u64::from(id));
+            let request = config.request();
             wasm_bindgen_futures::spawn_local(async move {
                 let on_event = {
                     let d = d.clone();
@@ -147,7 +147,7 @@ pub fn use_runner(d: UseReducerDispatcher<State>, config: Config) -> Runner {
                         return d.dispatch(Action::SweepEnded(id, Err("stopped".into())));
                     }
                     let bytes = c.problem().map_or(0, |p| p.inputs()[0].nbytes());
-                    match lanes::run(&c.request(u64::from(id)), |_| {}).await {
+                    match lanes::run(&c.request(), |_| {}).await {
                         Ok(summary) => d.dispatch(Action::SweepPoint(
                             id,
                             Box::new(Point {

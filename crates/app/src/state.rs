@@ -168,7 +168,10 @@ impl Config {
         self
     }
 
-    pub fn request(&self, seed: u64) -> RunRequest {
+    /// The worker's request. Every run of a config times the same inputs
+    /// (seed 0), as `%timeit` times the same arrays: the worker keeps the
+    /// last run's arrays and a run again reuses them.
+    pub fn request(&self) -> RunRequest {
         RunRequest {
             op: self.op.name().into(),
             strategy: Some(self.strategy.name().into()),
@@ -176,7 +179,7 @@ impl Config {
             shape: self.shape().dims(),
             variants: self.variants.iter().map(|v| v.name().to_owned()).collect(),
             threads: self.threads_used(),
-            seed,
+            seed: 0,
             repeats: Some(self.repeats),
             min_sample_ms: Some(self.min_sample_ms),
             budget_ms: Some(f64::from(self.budget_s) * 1000.0),
@@ -606,7 +609,7 @@ mod tests {
         assert!(s.config.threads_sweep_blocked().is_some());
         s = with(s, Action::Env(Ok(env(true, 4))));
         assert!(s.config.variants.contains(&ST));
-        assert_eq!(s.config.request(1).threads, 4, "the whole pool by default");
+        assert_eq!(s.config.request().threads, 4, "the whole pool by default");
         assert_eq!(s.config.threads_sweep_blocked(), None);
         let plan = s.config.sweep(SweepKind::Threads);
         assert_eq!(
@@ -618,7 +621,7 @@ mod tests {
                 .all(|c| c.variants == [Rung::Wasm(Variant::Simd), ST])
         );
         s = with(s, Action::Threads(3));
-        assert_eq!(s.config.request(1).threads, 3);
+        assert_eq!(s.config.request().threads, 3);
         s = with(s, Action::Threads(5));
         assert_eq!(s.config.threads, 3, "more than the pool is ignored");
         // A chapter keeps the pool.
@@ -636,7 +639,7 @@ mod tests {
         s.config.threads = 2;
         s = with(s, Action::Env(Ok(env(false, 1))));
         assert_eq!(s.config.variants, [Rung::Wasm(Variant::Simd)]);
-        assert_eq!(s.config.request(1).threads, 1);
+        assert_eq!(s.config.request().threads, 1);
         assert!(
             s.notes.iter().any(|n| n
                 .contains("simd-threads cannot run here: the page is not cross-origin isolated")),

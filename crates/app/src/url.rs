@@ -298,7 +298,7 @@ mod tests {
         // A pool: it stays, and the request asks for 2 threads.
         let on2 = c.clone().on_pool(4);
         assert!(on2.variants.contains(&st));
-        assert_eq!(on2.request(1).threads, 2);
+        assert_eq!(on2.request().threads, 2);
         // No pool: it goes.
         let on1 = c.on_pool(1);
         assert!(!on1.variants.contains(&st));
@@ -309,7 +309,7 @@ mod tests {
         assert!(!d.variants.contains(&st));
         let d = d.on_pool(3);
         assert!(d.variants.contains(&st));
-        assert_eq!(d.request(1).threads, 3);
+        assert_eq!(d.request().threads, 3);
         assert!(!query(&d).contains("variants"), "{}", query(&d));
         // Rungs chosen on a threaded device without simd-threads stay
         // without it when the link is opened there again.

@@ -4,6 +4,7 @@
 //! streams events as samples arrive.
 
 use core::hint::black_box;
+use std::sync::{Mutex, PoisonError};
 
 use lanes_kernels::{
     DType, Data, Element, Op, Params, Problem, Shape, Slice, SliceMut, Strategy, Tagged,
@@ -191,6 +192,65 @@ fn reserve(bytes: u64) -> Result<(), String> {
     v.try_reserve_exact(n).map_err(|_| refused())
 }
 
+/// What a run's arrays are made from: the problem, the seed and the params.
+type Key = (Problem, u64, Params);
+
+/// The arrays of a run: its seeded inputs, the reference's result on them
+/// and the buffer the rungs write their output into.
+struct Arrays {
+    key: Key,
+    inputs: Vec<Data>,
+    expected: Expected,
+    out: Data,
+}
+
+/// The last run's arrays, kept for the next run of the same problem (the
+/// playground's Run, again and again). Its arrays are then neither made nor
+/// computed again, and above all not freed and allocated again: between two
+/// runs, a freed array of 240 MB is a hole the worker's small allocations
+/// (a block of rayon's job queue, a message) fall into, and the next run's
+/// arrays no longer fit in it. The wasm memory, which never shrinks, then
+/// grows by as much again. A run of another problem frees them first.
+static KEPT: Mutex<Option<Arrays>> = Mutex::new(None);
+
+/// The arrays for `problem`: the kept ones if they were made for it, or
+/// new ones (with every byte of the run asked for first).
+fn arrays(problem: &Problem, seed: u64, params: &Params) -> Result<Arrays, String> {
+    let key = (*problem, seed, *params);
+    let kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner).take();
+    // Kept arrays of another problem are dropped here, before the reserve.
+    if let Some(a) = kept.filter(|a| a.key == key) {
+        reserve(problem.temp_bytes())?;
+        return Ok(a);
+    }
+    reserve(wasm_bytes(problem))?;
+    let inputs = make_inputs(problem, seed)?;
+    let slices: Vec<Slice<'_>> = inputs.iter().map(Data::as_slice).collect();
+    let expected = reference::expected(problem, &slices, params).map_err(|e| e.to_string())?;
+    let o = problem.output();
+    let out = Data::zeros(o.dtype, o.shape.len());
+    Ok(Arrays {
+        key,
+        inputs,
+        expected,
+        out,
+    })
+}
+
+/// Fills the output buffer with a value before a rung is checked, so that a
+/// rung that leaves some of it unwritten fails its check instead of passing
+/// on what the rung before it (or the last run) wrote there.
+fn poison(out: &mut Data) {
+    match out {
+        Data::I8(v) => v.fill(-93),
+        Data::I16(v) => v.fill(-23_917),
+        Data::I32(v) => v.fill(-1_592_653_589),
+        Data::I64(v) => v.fill(-3_141_592_653_589_793),
+        Data::F32(v) => v.fill(-2.718_281_7e-29),
+        Data::F64(v) => v.fill(-2.718_281_828_459_045e-299),
+    }
+}
+
 /// One rung ready to be timed.
 enum Ready {
     Wasm(lanes_kernels::Variant),
@@ -225,27 +285,19 @@ pub fn run(
 
     let p = plan.problem;
     let params = Params::default();
-    if let Err(m) = reserve(wasm_bytes(&p)) {
-        fail(emit, m);
-        return None;
-    }
-    let inputs = match make_inputs(&p, plan.seed) {
-        Ok(i) => i,
+    let Arrays {
+        inputs,
+        expected,
+        mut out,
+        ..
+    } = match arrays(&p, plan.seed, &params) {
+        Ok(a) => a,
         Err(m) => {
             fail(emit, m);
             return None;
         }
     };
     let slices: Vec<Slice<'_>> = inputs.iter().map(Data::as_slice).collect();
-    let expected = match reference::expected(&p, &slices, &params) {
-        Ok(e) => e,
-        Err(e) => {
-            fail(emit, e.to_string());
-            return None;
-        }
-    };
-    let o = p.output();
-    let mut out = Data::zeros(o.dtype, o.shape.len());
 
     // The thread pool starts (and every thread of it runs once) before
     // anything is timed or counted.
@@ -260,6 +312,7 @@ pub fn run(
     let mut ready: Vec<(Rung, Ready)> = Vec::new();
     let mut failed: Vec<(Rung, String)> = Vec::new();
     for &rung in &plan.rungs {
+        poison(&mut out);
         let checked = match rung {
             Rung::Wasm(v) => {
                 lanes_kernels::run(&p, v, plan.threads, &slices, &params, out.as_slice_mut())
@@ -414,6 +467,13 @@ pub fn run(
         });
         results.push(result);
     }
+    drop(slices);
+    *KEPT.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arrays {
+        key: (p, plan.seed, params),
+        inputs,
+        expected,
+        out,
+    });
     let summary = RunSummary {
         info,
         results,

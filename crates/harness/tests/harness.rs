@@ -9,6 +9,7 @@ use lanes_harness::memory::CountingAlloc;
 use lanes_harness::planner::{self, Settings};
 use lanes_harness::protocol::{Event, Rung};
 use lanes_harness::stats::{self, Summary};
+use lanes_kernels::Variant;
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc;
@@ -233,7 +234,27 @@ fn noop_flag_fires_and_does_not() {
 
 #[path = "support/host.rs"]
 mod host;
-use host::run;
+use host::{Js, run, run_with};
+
+#[test]
+fn a_rung_that_writes_nothing_fails_even_after_one_that_wrote_the_answer() {
+    let events = run_with(
+        r#"{"op":"add","dtype":"i16","shape":[1003],"variants":["simd","js-typed"],"repeats":3,"min_sample_ms":0.1}"#,
+        Some(Js::Silent),
+    );
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!("{:?}", events.last())
+    };
+    assert_eq!(summary.results.len(), 1, "{summary:?}");
+    assert_eq!(summary.results[0].variant, Rung::Wasm(Variant::Simd));
+    let [(Rung::JsTyped, message)] = &summary.failed[..] else {
+        panic!("{:?}", summary.failed)
+    };
+    assert!(
+        message.starts_with("wrong result: element 0 is "),
+        "{message}"
+    );
+}
 
 #[test]
 fn a_wrong_rung_is_reported_and_never_timed() {

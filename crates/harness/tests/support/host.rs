@@ -1,14 +1,34 @@
 //! A native engine host for the tests, shared by the test binaries.
+#![allow(dead_code, reason = "each test binary uses what it needs of it")]
 
 use lanes_harness::clock::{Clock, SystemClock};
 use lanes_harness::engine::{Host, JsRung};
 use lanes_harness::protocol::{Event, Limits, RunRequest, Rung};
 use lanes_kernels::{Element, Params, Problem, Slice, SliceMut};
 
-/// A native host; `bad_js` makes a JavaScript rung that returns a wrong answer.
+/// A native host whose JavaScript rungs, if it has any, are `js`.
 struct TestHost {
     clock: SystemClock,
-    bad_js: bool,
+    js: Option<Js>,
+}
+
+/// What a test's JavaScript rung does.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Js {
+    /// Writes a wrong answer.
+    Wrong,
+    /// Writes nothing at all.
+    Silent,
+}
+
+/// Writes nothing: whatever the output buffer holds is its answer.
+struct SilentJs;
+
+impl JsRung for SilentJs {
+    fn run(&mut self, _: u64) {}
+    fn output_into(&mut self, _: SliceMut<'_>) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 /// Writes `i + 0.5` (in the output's dtype) at every index `i`: wrong for
@@ -48,7 +68,7 @@ impl Host for TestHost {
             max_js_bytes: 1 << 30,
             max_threads: 2,
             threads: true,
-            js: self.bad_js,
+            js: self.js.is_some(),
         }
     }
     fn prepare_js(
@@ -58,7 +78,11 @@ impl Host for TestHost {
         _: &[Slice<'_>],
         _: &Params,
     ) -> Result<Box<dyn JsRung>, String> {
-        Ok(Box::new(WrongJs))
+        match self.js {
+            Some(Js::Wrong) => Ok(Box::new(WrongJs)),
+            Some(Js::Silent) => Ok(Box::new(SilentJs)),
+            None => Err("no JavaScript here".into()),
+        }
     }
 }
 
@@ -71,10 +95,15 @@ pub(crate) fn request(json: &str) -> RunRequest {
 static ENGINE: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 pub(crate) fn run(json: &str, bad_js: bool) -> Vec<Event> {
+    run_with(json, bad_js.then_some(Js::Wrong))
+}
+
+/// Runs `json` on a host whose JavaScript rungs are `js`.
+pub(crate) fn run_with(json: &str, js: Option<Js>) -> Vec<Event> {
     let _turn = ENGINE.lock().unwrap_or_else(|e| e.into_inner());
     let mut host = TestHost {
         clock: SystemClock::default(),
-        bad_js,
+        js,
     };
     let mut events = Vec::new();
     lanes_harness::run(&request(json), &mut host, &mut |e| events.push(e));
