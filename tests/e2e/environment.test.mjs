@@ -37,7 +37,12 @@ const pageStepNs = (p) => p.evaluate(() => {
 for (const [mode, url] of Object.entries(SITES)) {
   test(`${BROWSER}, served ${mode}: the environment card matches the browser`, { timeout: 60_000 }, async (t) => {
     const { page: p, errors } = await open(browser.context, url);
-    await p.waitForSelector('.env dl');
+    // It takes 1-5 s. Once in CI, Firefox served isolated never showed the
+    // card: what the page shows and said then goes into the failure.
+    await p.waitForSelector('.env dl', { timeout: 45_000 }).catch(async (e) => {
+      const text = await p.locator('body').innerText().catch((x) => `(no text: ${x.message})`);
+      throw new Error(`${e.message}\nconsole errors: ${JSON.stringify(errors)}\npage text: ${text.slice(0, 800)}`);
+    });
     const env = await p.evaluate(() => window.lanes.ready);
     const card = Object.fromEntries(await p.locator('.env dl dt').evaluateAll((dts) =>
       dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));
