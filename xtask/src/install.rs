@@ -213,15 +213,17 @@ pub(crate) fn web_packages() -> Result {
     let lock = std::fs::read_to_string(web.join("package-lock.json"))
         .ok()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-    let stale = ["coi-serviceworker", "binaryen"].iter().any(|name| {
-        let locked = lock.as_ref().and_then(|v| {
-            v["packages"][format!("node_modules/{name}")]["version"]
-                .as_str()
-                .map(str::to_owned)
+    let stale = ["coi-serviceworker", "binaryen", "esbuild"]
+        .iter()
+        .any(|name| {
+            let locked = lock.as_ref().and_then(|v| {
+                v["packages"][format!("node_modules/{name}")]["version"]
+                    .as_str()
+                    .map(str::to_owned)
+            });
+            let installed = version(&web.join(format!("node_modules/{name}/package.json")));
+            locked.is_none() || installed != locked
         });
-        let installed = version(&web.join(format!("node_modules/{name}/package.json")));
-        locked.is_none() || installed != locked
-    });
     if stale {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
