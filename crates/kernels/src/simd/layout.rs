@@ -175,28 +175,44 @@ pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
         for j0 in (first..last).step_by(TILE) {
             let j1 = (j0 + TILE).min(last);
             let jv = j0 + (j1 - j0) / l * l;
+            if j0 == jv {
+                // No whole block in these columns.
+                transpose_block::<T, K>(m, cols, out, first, i0..i1, j0..j1);
+                continue;
+            }
             for i in (i0..iv).step_by(l) {
-                for j in (j0..jv).step_by(l) {
-                    // The block's last element in `m` and in `out`, checked
-                    // once for its 2 * l loads and stores (checked one by
-                    // one, they were most of the loop's instructions).
-                    assert!(
-                        (i + l - 1) * cols + j + l <= m.len()
-                            && (j - first + l - 1) * rows + i + l <= out.len()
-                    );
+                // The strip's last block (columns jv - l..jv): its last
+                // element in `m` and in `out`, checked once for the strip's
+                // loads and stores (checked one by one, they were most of
+                // the loop's instructions).
+                assert!(
+                    (i + l - 1) * cols + jv <= m.len()
+                        && (jv - first - 1) * rows + i + l <= out.len()
+                );
+                // Each block's first row in `m` and first column in `out`,
+                // advanced by additions: no multiplication per block.
+                let (mut at_m, mut at_out) = (i * cols + j0, (j0 - first) * rows + i);
+                for _ in (j0..jv).step_by(l) {
                     let mut r = [T::V::splat(T::ZERO); 16];
-                    for (t, r) in r.iter_mut().enumerate().take(l) {
-                        let k = (i + t) * cols + j;
-                        // SAFETY: t < l, so k + l <= (i + l - 1) * cols + j + l,
-                        // which is within `m` (asserted above).
+                    let mut k = at_m;
+                    for r in r.iter_mut().take(l) {
+                        // SAFETY: k = (i + t) * cols + j for the block's
+                        // columns j..j + l (j + l <= jv) and t < l, so
+                        // k + l <= (i + l - 1) * cols + jv: within `m`.
                         *r = T::V::load(unsafe { m.get_unchecked(k..k + l) });
+                        k += cols;
                     }
                     transpose_in_registers(&mut r);
-                    for (c, r) in r.iter().enumerate().take(l) {
-                        let k = (j - first + c) * rows + i;
-                        // SAFETY: c < l, so k + l is within `out` (asserted).
+                    let mut k = at_out;
+                    for r in r.iter().take(l) {
+                        // SAFETY: k = (j - first + c) * rows + i with c < l,
+                        // so k + l <= (jv - first - 1) * rows + i + l: within
+                        // `out`.
                         r.store(unsafe { out.get_unchecked_mut(k..k + l) });
+                        k += rows;
                     }
+                    at_m += l;
+                    at_out += l * rows;
                 }
             }
             transpose_block::<T, K>(m, cols, out, first, i0..iv, jv..j1);
