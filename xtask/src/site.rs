@@ -85,13 +85,12 @@ fn minify_js(out: &Path) -> Result {
         scripts(&out.join(dir), &mut found)?;
     }
     found.retain(|p| !p.ends_with(SHOWN_AS_WRITTEN));
-    for script in &found {
-        run(Command::new(root().join("web/node_modules/.bin/esbuild"))
-            .arg(script)
-            .args(["--minify", "--log-level=warning", "--allow-overwrite"])
-            .arg(format!("--outfile={}", script.display())))?;
-    }
-    Ok(())
+    // One esbuild for all of them, each written back where it was.
+    run(Command::new(root().join("web/node_modules/.bin/esbuild"))
+        .args(&found)
+        .args(["--minify", "--log-level=warning", "--allow-overwrite"])
+        .arg(format!("--outbase={}", out.display()))
+        .arg(format!("--outdir={}", out.display())))
 }
 
 /// The widget (`embed.html`): the app crate without its `playground`

@@ -286,10 +286,10 @@ pub fn run(
     let p = plan.problem;
     let params = Params::default();
     let Arrays {
+        key,
         inputs,
         expected,
         mut out,
-        ..
     } = match arrays(&p, plan.seed, &params) {
         Ok(a) => a,
         Err(m) => {
@@ -469,7 +469,7 @@ pub fn run(
     }
     drop(slices);
     *KEPT.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arrays {
-        key: (p, plan.seed, params),
+        key,
         inputs,
         expected,
         out,

@@ -20,7 +20,7 @@ const BLOCK_BYTES: usize = 16 * 1024;
 /// (fewer than eight to a block) go one at a time: they are bound by
 /// memory, and strips across a few rows kept the prefetcher from streaming
 /// them (native i8 3162x3162: 499 us a row at a time, 896 us in strips of
-/// 5 rows). Rows shorter than a vector are added one element at a time.
+/// 5 rows). Rows shorter than a vector go row by row through `add`.
 #[inline(always)]
 pub(crate) fn add_row_broadcast<T: Element, K: Keep>(m: &[T], v: &[T], out: &mut [T]) {
     let cols = v.len();
@@ -30,9 +30,7 @@ pub(crate) fn add_row_broadcast<T: Element, K: Keep>(m: &[T], v: &[T], out: &mut
     let l = T::V::LANES;
     if cols < l {
         for (o, r) in out.chunks_exact_mut(cols).zip(m.chunks_exact(cols)) {
-            for ((o, &x), &y) in o.iter_mut().zip(r).zip(v) {
-                *o = x.add(y);
-            }
+            super::elementwise::add::<T, K>(r, v, o);
         }
         return;
     }
