@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, open } from './browser.mjs';
+import { envCard, launch, open } from './browser.mjs';
 
 const URL = process.env.LANES_URL;
 const SHOTS = process.env.SCREENSHOTS;
@@ -28,7 +28,7 @@ async function page(query = '') {
     new PerformanceObserver((l) => window.__longTasks.push(...l.getEntries().map((e) => e.duration)))
       .observe({ type: 'longtask', buffered: true });
   });
-  await p.page.waitForSelector('.env dl');
+  await envCard(p);
   return p;
 }
 

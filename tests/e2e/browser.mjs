@@ -42,8 +42,11 @@ export async function launch() {
 
 /// Opens `url` and returns the page with `errors`, the console errors and
 /// page errors seen so far (an empty list is part of every test).
-export async function open(context, url) {
+/// `init` runs in the page before any of its scripts (the start faults of
+/// threads.test.mjs).
+export async function open(context, url, init = null) {
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   const errors = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
@@ -51,6 +54,19 @@ export async function open(context, url) {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.goto(url);
   return { page, errors };
+}
+
+/// Waits for the environment card, which shows once the worker has started
+/// (1-5 s). If it never shows, the failure says what the page showed, the
+/// stage the worker's start was in, and the console errors.
+export async function envCard({ page, errors }, timeout = 45_000) {
+  await page.waitForSelector('.env dl', { timeout }).catch(async (e) => {
+    const text = await page.locator('body').innerText().catch((x) => `(no text: ${x.message})`);
+    const stage = await page.evaluate(() => window.lanes?.stage).catch((x) => `(${x.message})`);
+    throw new Error(
+      `${e.message}\nthe worker's start was: ${stage}\nconsole errors: ${JSON.stringify(errors)}\npage text: ${text.slice(0, 800)}`,
+    );
+  });
 }
 
 /// One browser for a test file: launched before its tests (once LANES_URL is

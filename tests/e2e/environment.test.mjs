@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BROWSER, launch, open } from './browser.mjs';
+import { BROWSER, envCard, launch, open } from './browser.mjs';
 
 const SITES = { isolated: process.env.LANES_URL, bare: process.env.LANES_BARE_URL };
 let browser;
@@ -36,13 +36,9 @@ const pageStepNs = (p) => p.evaluate(() => {
 
 for (const [mode, url] of Object.entries(SITES)) {
   test(`${BROWSER}, served ${mode}: the environment card matches the browser`, { timeout: 60_000 }, async (t) => {
-    const { page: p, errors } = await open(browser.context, url);
-    // It takes 1-5 s. Once in CI, Firefox served isolated never showed the
-    // card: what the page shows and said then goes into the failure.
-    await p.waitForSelector('.env dl', { timeout: 45_000 }).catch(async (e) => {
-      const text = await p.locator('body').innerText().catch((x) => `(no text: ${x.message})`);
-      throw new Error(`${e.message}\nconsole errors: ${JSON.stringify(errors)}\npage text: ${text.slice(0, 800)}`);
-    });
+    const opened = await open(browser.context, url);
+    const { page: p, errors } = opened;
+    await envCard(opened);
     const env = await p.evaluate(() => window.lanes.ready);
     const card = Object.fromEntries(await p.locator('.env dl dt').evaluateAll((dts) =>
       dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent])));

@@ -9,14 +9,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { browserForTests, open } from './browser.mjs';
+import { browserForTests, envCard, open } from './browser.mjs';
 
 const URL_ = process.env.LANES_URL;
 const browser = browserForTests();
 
 async function page(query) {
   const p = await open(browser().context, URL_ + query);
-  await p.page.waitForSelector('.env dl');
+  await envCard(p);
   await p.page.evaluate(() => window.lanes.ready);
   return p;
 }

@@ -9,7 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browserForTests, open } from './browser.mjs';
+import { browserForTests, envCard, open } from './browser.mjs';
 
 const URL_ = process.env.LANES_URL;
 const RUNS = Number(process.env.LANES_MEMORY_RUNS || 200);
@@ -22,9 +22,10 @@ const MB = (b) => `${(b / 1e6).toFixed(1)} MB`;
 test(`${RUNS} runs of a 1e7-element experiment leave memory on a plateau`, { timeout: 900_000 }, async (t) => {
   // js-typed allocates the JavaScript copies (120 MB) in the worker on every
   // run, simd the wasm arrays: both sides are exercised.
-  const { page: p, errors } = await open(browser().context,
+  const opened = await open(browser().context,
     `${URL_}?op=add&dtype=f32&size=10000000&variants=js-typed,simd,simd-threads&repeats=1&budget=5`);
-  await p.waitForSelector('.env dl');
+  const { page: p, errors } = opened;
+  await envCard(opened);
   await p.evaluate(() => window.lanes.ready);
   const cdp = await p.context().newCDPSession(p);
 

@@ -135,6 +135,58 @@ test('served cross-origin isolated, the threaded build runs simd-threads on a po
   }
 });
 
+// The worker's start must end, whatever happens in it: a pool thread that
+// never runs, or a start that hangs anywhere, leaves a page that works on
+// one thread and says why (lanes.js and worker.js; the faults are theirs).
+test('a pool whose threads never answer is not waited for: one thread, and the reason', { timeout: 90_000 }, async (t) => {
+  if (!ISOLATED_URL) return t.skip('LANES_URL is not set');
+  const browser = await launch();
+  try {
+    const opened = await open(browser.context, ISOLATED_URL, () => (window.lanesStartFault = 'silent-pool'));
+    const { page, errors } = opened;
+    const e = await env(page);
+    assert.equal(e.cross_origin_isolated, true);
+    if (e.hardware_concurrency < 2) return t.skip('one core: no pool to check');
+    assert.equal(e.threads, false);
+    assert.equal(e.max_threads, 1);
+    assert.match(e.threads_reason ?? '', /^only 0 of the pool's \d+ threads answered in time/);
+    assert.ok((await threadsRow(page)).includes(e.threads_reason));
+    const s = await run(page, { op: 'sum', dtype: 'i8', shape: [100_000], variants: ['scalar', 'simd'], repeats: 3, min_sample_ms: 2 });
+    assertVerified(s, ['scalar', 'simd'], 3);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a start that makes no progress is given up for one that starts without threads', { timeout: 90_000 }, async (t) => {
+  if (!ISOLATED_URL) return t.skip('LANES_URL is not set');
+  const browser = await launch();
+  try {
+    const opened = await open(browser.context, ISOLATED_URL, () => {
+      window.lanesStartFault = 'stall';
+      window.lanesStallMs = 3000;
+    });
+    const { page, errors } = opened;
+    // While it waits, the card says what the start is doing.
+    await page.waitForFunction(() =>
+      document.querySelector('.env')?.textContent === 'Starting the worker: loading the JavaScript rungs…');
+    const e = await env(page);
+    assert.equal(e.threads, false);
+    assert.match(e.build, /single-threaded$/);
+    assert.equal(
+      e.threads_reason,
+      'the threaded engine was given up: its start made no progress for 3 s (it was loading the JavaScript rungs)',
+    );
+    assert.ok((await threadsRow(page)).includes(e.threads_reason));
+    const s = await run(page, { op: 'add', dtype: 'f32', shape: [10_000], variants: ['js-typed', 'simd'], repeats: 3, min_sample_ms: 2 });
+    assertVerified(s, ['js-typed', 'simd'], 3);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('served plain, the service worker makes the page cross-origin isolated and threads run', { timeout: 90_000 }, async (t) => {
   if (!PLAIN_URL) return t.skip('LANES_PLAIN_URL is not set');
   const browser = await launch();

@@ -12,26 +12,45 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 /// Names this page's worker locks apart from other tabs' (locks are shared
 /// by every page of the origin).
 const PAGE_ID = crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
+/// A start that makes no progress (no new stage from the worker) for this
+/// long is given up: the worker is replaced by one that starts without
+/// threads, and if that one stalls as well, `ready` fails with the stage it
+/// was stuck in. (The end-to-end tests shorten it with `lanesStallMs`.)
+const STALL_MS = window.lanesStallMs ?? 30000;
 
 class Lanes {
   constructor() {
     this.nextId = 1;
     this.pending = new Map();
+    /// Why this page's workers start without threads, once a threaded
+    /// start has stalled (every later worker starts the same way).
+    this.single = null;
     this.spawn();
   }
 
+  /// Starts a worker. `ready` is a new promise unless the last start never
+  /// finished (a stalled start's replacement settles the same promise).
   spawn() {
-    const worker = new Worker(WORKER_URL, { type: 'module' });
+    const url = new URL(WORKER_URL);
+    if (this.single) url.searchParams.set('single', this.single);
+    // A start fault for the end-to-end tests, on the first worker only.
+    else if (!this.generation && window.lanesStartFault) url.searchParams.set('fault', window.lanesStartFault);
+    const worker = new Worker(url, { type: 'module' });
     this.worker = worker;
     this.generation = (this.generation ?? 0) + 1;
     worker.postMessage({ lock: `lanes-worker-${PAGE_ID}-${this.generation}` });
-    this.ready = new Promise((resolve, reject) => {
-      this.readyResolve = resolve;
-      this.readyReject = reject;
-    });
+    if (!this.starting) {
+      this.ready = new Promise((resolve, reject) => {
+        this.readyResolve = resolve;
+        this.readyReject = reject;
+      });
+    }
+    this.starting = true;
+    this.progress('loading its script');
     this.worker.onmessage = (msg) => this.receive(msg.data);
     this.worker.onerror = (e) => {
       const message = `the worker failed: ${e.message || 'unknown error'}`;
+      this.settle();
       this.readyReject(new Error(message));
       this.failAll(message);
       // Once it has started, a worker that fails is replaced; one that
@@ -61,13 +80,47 @@ class Lanes {
     this.worker.postMessage({ fault });
   }
 
+  /// The worker's start reached `stage`: shown on the page (a
+  /// `lanes-stage` event), and the stall timer starts again.
+  progress(stage) {
+    this.stage = stage;
+    clearTimeout(this.stallTimer);
+    this.stallTimer = setTimeout(() => this.stalled(), STALL_MS);
+    window.dispatchEvent(new CustomEvent('lanes-stage', { detail: stage }));
+  }
+
+  /// The start is over, one way or the other.
+  settle() {
+    clearTimeout(this.stallTimer);
+    this.starting = false;
+  }
+
+  stalled() {
+    const why = `its start made no progress for ${STALL_MS / 1000} s (it was ${this.stage})`;
+    this.worker.terminate();
+    if (this.single) {
+      this.settle();
+      this.readyReject(new Error(`the worker did not start: ${why}`));
+      return;
+    }
+    this.single = `the threaded engine was given up: ${why}`;
+    this.spawn();
+  }
+
   receive(data) {
+    if (data.stage) {
+      this.progress(data.stage);
+      return;
+    }
     if (data.ready) {
+      this.settle();
+      this.stage = 'ready';
       this.env = JSON.parse(data.ready);
       this.readyResolve(this.env);
       return;
     }
     if (data.failed) {
+      this.settle();
       this.readyReject(new Error(data.failed));
       return;
     }

@@ -11,14 +11,35 @@
 // The pool's size: every core the browser reports, at most 16 (each thread
 // is a Web Worker with its own instance of the module).
 const MAX_POOL = 16;
-// How long the pool may take to start (it takes ~0.1 s).
+// How long the pool may take to start (it takes ~0.1 s), and then to show
+// that every thread runs (~1 ms).
 const POOL_TIMEOUT_MS = 15000;
+const ANSWER_TIMEOUT_MS = 5000;
+
+// Faults for the end-to-end tests, named in this script's query string
+// (lanes.js passes the page's `lanesStartFault` on): 'silent-pool', the
+// pool's threads never answer; 'stall', the start never ends.
+const QUERY = new URL(import.meta.url).searchParams;
+const START_FAULT = QUERY.get('fault');
+// Set when the page restarted a start that made no progress: why the
+// threaded build is not tried again.
+const SINGLE = QUERY.get('single');
+
+/// Tells the page what the start is doing now (it shows it, and restarts a
+/// start that makes no progress for a long time).
+function stage(text) {
+  postMessage({ stage: text });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // One instance of the JavaScript loops per (kind, dtype), so that V8 sees
 // one array type per loop (see rungs.js). The source is fetched once and
 // each instance imported from its own blob: URL (ten `?rung=` URLs would be
 // ten downloads); where blob: modules are not allowed, from those URLs.
 async function loadBaselines() {
+  stage('loading the JavaScript rungs');
+  if (START_FAULT === 'stall') await new Promise(() => {});
   const keys = [];
   for (const kind of ['array', 'typed']) {
     for (const dtype of ['i8', 'i16', 'i32', 'f32', 'f64']) keys.push(`${kind}-${dtype}`);
@@ -65,12 +86,14 @@ async function threaded() {
     return { why: `the browser reports ${cores} core: there is nothing to split the work over` };
   }
   let pkg;
+  stage('loading the threaded build');
   try {
     pkg = await import('../pkg-threads/lanes_worker.js');
   } catch (e) {
     return { why: `the threaded build did not load: ${message(e)}` };
   }
   let wasm;
+  stage('compiling the threaded build');
   try {
     wasm = await pkg.default();
   } catch (e) {
@@ -88,6 +111,7 @@ async function threaded() {
   // The pool's threads are Web Workers started from blob: URLs; if one never
   // starts (a Content-Security-Policy without `worker-src blob:`, say), the
   // promise never settles: give up after a while rather than hang.
+  stage(`starting a pool of ${cores} threads`);
   let timer;
   const late = new Promise((_, reject) => {
     timer = setTimeout(
@@ -102,20 +126,31 @@ async function threaded() {
   } finally {
     clearTimeout(timer);
   }
-  // The engine checks the pool again (every thread must answer).
+  // Every thread must show that it runs, and the worker must not block on
+  // one that never does: the pool is asked without waiting, and the answers
+  // are counted until they are all in or time is up. The engine then checks
+  // the count (and offers no threads if one is missing).
+  stage(`checking that the ${cores} threads run`);
+  if (START_FAULT !== 'silent-pool') pkg.askPool();
+  for (const end = performance.now() + ANSWER_TIMEOUT_MS; pkg.poolAnswers() < cores && performance.now() < end; ) {
+    await sleep(5);
+  }
   return { engine: new pkg.Engine(null), pkg, wasm };
 }
 
 async function start() {
   await loadBaselines();
-  let why;
-  try {
-    const t = await threaded();
-    if (t.engine) return t;
-    why = t.why;
-  } catch (e) {
-    why = `the threaded build failed to start: ${message(e)}`;
+  let why = SINGLE;
+  if (!why) {
+    try {
+      const t = await threaded();
+      if (t.engine) return t;
+      why = t.why;
+    } catch (e) {
+      why = `the threaded build failed to start: ${message(e)}`;
+    }
   }
+  stage('loading the single-threaded build');
   const pkg = await import('../pkg/lanes_worker.js');
   const wasm = await pkg.default();
   return { engine: new pkg.Engine(why), pkg, wasm };

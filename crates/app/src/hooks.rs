@@ -61,6 +61,44 @@ pub fn use_environment(d: UseReducerDispatcher<State>) {
     });
 }
 
+/// What the worker's start is doing now (`lanes.stage`, then every
+/// `lanes-stage` event), for the page to show while it waits.
+#[hook]
+pub fn use_start_stage() -> Option<String> {
+    let read = || {
+        let lanes = js_sys::Reflect::get(&window()?.into(), &"lanes".into()).ok()?;
+        js_sys::Reflect::get(&lanes, &"stage".into())
+            .ok()?
+            .as_string()
+    };
+    let stage = use_state(read);
+    {
+        let stage = stage.clone();
+        use_effect_with((), move |_| {
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn(Event)>::new(move |e: Event| {
+                let detail = js_sys::Reflect::get(&e, &"detail".into()).ok();
+                stage.set(detail.and_then(|d| d.as_string()));
+            });
+            let w = window();
+            if let Some(w) = &w {
+                let _ = w.add_event_listener_with_callback(
+                    "lanes-stage",
+                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                );
+            }
+            move || {
+                if let Some(w) = w {
+                    let _ = w.remove_event_listener_with_callback(
+                        "lanes-stage",
+                        wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                    );
+                }
+            }
+        });
+    }
+    (*stage).clone()
+}
+
 /// Keeps the query string in step with the controls (a permalink).
 #[hook]
 pub fn use_permalink(config: &Config) {

@@ -8,9 +8,10 @@
 //! Two builds come from this crate (see `cargo xtask worker`): the default,
 //! single-threaded one, and the threaded one (`--features threads`, nightly,
 //! atomics and shared memory), whose rayon pool `worker.js` starts with
-//! [`init_thread_pool`] before it creates the [`Engine`]. The engine checks
-//! the pool itself ([`pool`]) and offers `simd-threads` only on a pool that
-//! really has two or more threads on shared memory.
+//! [`init_thread_pool`] and checks with [`ask_pool`] before it creates the
+//! [`Engine`]. The engine checks the pool itself ([`pool`]) and offers
+//! `simd-threads` only on a pool that really has two or more threads on
+//! shared memory, every one of which has answered.
 
 use js_sys::{Array, Function, JsString, Reflect};
 use lanes_harness::clock::{Clock, resolution_ns};
@@ -337,10 +338,39 @@ fn pool() -> Result<usize, String> {
     Err("this is the single-threaded build".into())
 }
 
+/// The pool's threads that have answered [`ask_pool`], one bit per thread
+/// index (the pool has at most 16 threads; see `worker.js`).
+#[cfg(feature = "threads")]
+static ANSWERED: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
+
+/// Asks every thread of the pool to show that it runs, without waiting for
+/// the answers (a blocking broadcast would hang the worker's start for good
+/// if one thread never ran): `worker.js` polls [`pool_answers`] with a
+/// deadline, then creates the [`Engine`], which checks the count.
+#[cfg(feature = "threads")]
+#[wasm_bindgen(js_name = askPool)]
+pub fn ask_pool() {
+    use core::sync::atomic::Ordering;
+    rayon::spawn_broadcast(|ctx| {
+        if let Some(bit) = 1u32.checked_shl(ctx.index() as u32) {
+            ANSWERED.fetch_or(bit, Ordering::SeqCst);
+        }
+    });
+}
+
+/// How many threads of the pool have answered [`ask_pool`] so far.
+#[cfg(feature = "threads")]
+#[wasm_bindgen(js_name = poolAnswers)]
+pub fn pool_answers() -> u32 {
+    ANSWERED
+        .load(core::sync::atomic::Ordering::SeqCst)
+        .count_ones()
+}
+
 /// The size of the rayon pool, after checking that it can run in parallel:
 /// the wasm memory must be shared (a build linked without `--shared-memory`
 /// still compiles, and its "pool" would silently be one thread), and every
-/// thread of the pool must answer a broadcast.
+/// thread of the pool must have answered [`ask_pool`].
 #[cfg(feature = "threads")]
 fn pool() -> Result<usize, String> {
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
@@ -360,13 +390,10 @@ fn pool() -> Result<usize, String> {
             "the thread pool has {n} thread: simd-threads needs two or more"
         ));
     }
-    let mut seen = rayon::broadcast(|ctx| ctx.index());
-    seen.sort_unstable();
-    seen.dedup();
-    if seen.len() != n {
+    let answered = pool_answers() as usize;
+    if answered != n {
         return Err(format!(
-            "only {} of the pool's {n} threads answered",
-            seen.len()
+            "only {answered} of the pool's {n} threads answered in time when asked to show that they run"
         ));
     }
     Ok(n)

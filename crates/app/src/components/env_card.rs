@@ -7,6 +7,9 @@ use yew::prelude::*;
 pub struct EnvProps {
     pub env: Option<Environment>,
     pub error: Option<String>,
+    /// What the worker's start is doing, while it starts.
+    #[prop_or_default]
+    pub stage: Option<String>,
 }
 
 /// A short name for the browser from its user agent.
@@ -28,12 +31,19 @@ fn browser(ua: &str) -> String {
     "unknown browser".into()
 }
 
+fn starting(stage: Option<&str>) -> String {
+    match stage {
+        Some(s) => format!("Starting the worker: {s}…"),
+        None => "Starting the worker…".into(),
+    }
+}
+
 #[component]
 pub fn EnvCard(p: &EnvProps) -> Html {
     let Some(env) = &p.env else {
         return html! {
             <aside class="env" aria-label="Environment">
-                if let Some(e) = &p.error { <p class="error" role="alert">{ e }</p> } else { <p class="muted">{ "Starting the worker…" }</p> }
+                if let Some(e) = &p.error { <p class="error" role="alert">{ e }</p> } else { <p class="muted" aria-live="polite">{ starting(p.stage.as_deref()) }</p> }
             </aside>
         };
     };
