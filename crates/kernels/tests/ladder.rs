@@ -282,6 +282,47 @@ ladder_tests! {
     ravel => Ravel,
 }
 
+/// Integer sums whose every element is the dtype's minimum or maximum, at
+/// lengths around where the SIMD kernels' narrow accumulators are widened
+/// (after a block of vectors, with the leftover vectors all in the first
+/// accumulator): a lane that held one vector too many would wrap. The
+/// random fills rarely come near these sums.
+#[test]
+fn integer_sums_at_the_extremes() {
+    let mut runs = 0usize;
+    for dtype in [DType::I8, DType::I16, DType::I32, DType::I64] {
+        let l = dtype.lanes();
+        // Blocks of 1..=130 steps of four vectors, plus up to three vectors
+        // and a tail; for i16 also past 32768 steps.
+        let mut lengths: Vec<usize> = [120, 125, 126, 127, 128, 129, 130]
+            .iter()
+            .flat_map(|&steps| [0, 3 * l, 3 * l + 1, 4 * l - 1].map(|extra| steps * 4 * l + extra))
+            .collect();
+        if dtype == DType::I16 {
+            lengths.extend([32767 * 32 + 31, 32768 * 32 + 24]);
+        }
+        for n in lengths {
+            // Saturated: the dtype's minimum and maximum.
+            for (value, name) in [(f64::MIN, "min"), (f64::MAX, "max")] {
+                for op in [Op::Sum, Op::Mean] {
+                    let problem =
+                        Problem::new(op, Strategy::Default, dtype, Shape::Vector(n)).unwrap();
+                    let data = Data::from_f64(dtype, vec![value; n]);
+                    let inputs = [data.as_slice()];
+                    let want = reference::expected(&problem, &inputs, &Params::default()).unwrap();
+                    for variant in op.variants(Strategy::Default, dtype) {
+                        let what =
+                            format!("{} {dtype} n={n} all {name} {}", op.name(), variant.name());
+                        check(&problem, variant, &inputs, &want, &what);
+                        runs += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(runs > 100, "only {runs} runs");
+}
+
 #[test]
 fn every_op_is_covered() {
     // The list above must name every op of the catalogue.
