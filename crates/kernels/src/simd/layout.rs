@@ -123,6 +123,23 @@ fn transpose_in_registers<V: Lanes>(rows: &mut [V; 16]) {
     }
 }
 
+/// A 4 x 4 block in four vectors, transposed by two rounds of zips. (The
+/// arrays stay small so that LLVM keeps them in wasm locals: two 16-vector
+/// arrays side by side went to linear memory, and V8 ran the copies between
+/// rounds as calls, 4x slower.)
+#[inline(always)]
+fn transpose4<V: Lanes>(r: [V; 4]) -> [V; 4] {
+    let round = |r: [V; 4]| {
+        [
+            r[0].zip_lo(r[2]),
+            r[0].zip_hi(r[2]),
+            r[1].zip_lo(r[3]),
+            r[1].zip_hi(r[3]),
+        ]
+    };
+    round(round(r))
+}
+
 /// One round: element `2t` is `zip_lo(r[t], r[t + h])`, `2t + 1` the
 /// `zip_hi` (for `t < h`; the rest are unused).
 #[inline(always)]
@@ -149,6 +166,16 @@ fn zip_round<V: Lanes>(r: &[V; 16], h: usize) -> [V; 16] {
     ]
 }
 
+/// Columns of a tile. On wasm twice the rows: V8 spends about 50
+/// instructions, most of them stack moves, setting up each strip of blocks,
+/// so longer strips pay less of it per block; 64 rows of `out` still stay
+/// in L1.
+const COLUMN_TILE: usize = if cfg!(target_arch = "wasm32") {
+    2 * TILE
+} else {
+    TILE
+};
+
 #[inline(always)]
 pub(crate) fn transpose_tiled<T: Element, K: Keep>(m: &[T], cols: usize, out: &mut [T]) {
     transpose_tiled_range::<T, K>(m, cols, 0, out);
@@ -172,8 +199,8 @@ pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
     for i0 in (0..rows).step_by(TILE) {
         let i1 = (i0 + TILE).min(rows);
         let iv = i0 + (i1 - i0) / l * l;
-        for j0 in (first..last).step_by(TILE) {
-            let j1 = (j0 + TILE).min(last);
+        for j0 in (first..last).step_by(COLUMN_TILE) {
+            let j1 = (j0 + COLUMN_TILE).min(last);
             let jv = j0 + (j1 - j0) / l * l;
             if j0 == jv {
                 // No whole block in these columns.
@@ -192,7 +219,41 @@ pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
                 // Each block's first row in `m` and first column in `out`,
                 // advanced by additions: no multiplication per block.
                 let (mut at_m, mut at_out) = (i * cols + j0, (j0 - first) * rows + i);
-                for _ in (j0..jv).step_by(l) {
+                let mut j = j0;
+                // On wasm, 4-lane blocks go two side by side: the second
+                // block's loads are the first's at +16 bytes (a free offset
+                // in wasm and x86 addressing), so V8's per-iteration
+                // address arithmetic, loop control and stack check are paid
+                // once per two blocks.
+                if cfg!(target_arch = "wasm32") && l == 4 {
+                    while j + 2 * l <= jv {
+                        let (mut a, mut b) = ([T::V::splat(T::ZERO); 4], [T::V::splat(T::ZERO); 4]);
+                        let mut k = at_m;
+                        for (a, b) in a.iter_mut().zip(&mut b) {
+                            // SAFETY: as in the single block below, for the
+                            // columns j..j + 2l (j + 2l <= jv).
+                            *a = T::V::load(unsafe { m.get_unchecked(k..k + l) });
+                            *b = T::V::load(unsafe { m.get_unchecked(k + l..k + 2 * l) });
+                            k += cols;
+                        }
+                        let (a, b) = (transpose4(a), transpose4(b));
+                        let mut k = at_out;
+                        for r in a {
+                            // SAFETY: as below, for the columns j..j + 2l.
+                            r.store(unsafe { out.get_unchecked_mut(k..k + l) });
+                            k += rows;
+                        }
+                        for r in b {
+                            // SAFETY: as below, for the columns j..j + 2l.
+                            r.store(unsafe { out.get_unchecked_mut(k..k + l) });
+                            k += rows;
+                        }
+                        at_m += 2 * l;
+                        at_out += 2 * l * rows;
+                        j += 2 * l;
+                    }
+                }
+                while j < jv {
                     let mut r = [T::V::splat(T::ZERO); 16];
                     let mut k = at_m;
                     for r in r.iter_mut().take(l) {
@@ -213,6 +274,7 @@ pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
                     }
                     at_m += l;
                     at_out += l * rows;
+                    j += l;
                 }
             }
             transpose_block::<T, K>(m, cols, out, first, i0..iv, jv..j1);
