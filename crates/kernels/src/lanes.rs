@@ -76,7 +76,9 @@ pub trait Lanes: Copy + Send + Sync + 'static {
 
     fn acc_zero() -> Self::Acc;
     fn acc_add(acc: Self::Acc, v: Self) -> Self::Acc;
-    fn acc_total(acc: Self::Acc) -> <Self::Elem as Element>::Sum;
+    /// The sum `acc` holds after `acc_add` took `vectors` vectors (an
+    /// accumulator that biases its lanes takes the bias back out from it).
+    fn acc_total(acc: Self::Acc, vectors: usize) -> <Self::Elem as Element>::Sum;
 
     /// Horizontal wrapping sum, lanes in order.
     #[inline(always)]
@@ -130,7 +132,7 @@ macro_rules! float_acc {
             acc.add(v)
         }
         #[inline(always)]
-        fn acc_total(acc: Self) -> Self::Elem {
+        fn acc_total(acc: Self, _: usize) -> Self::Elem {
             acc.reduce_add()
         }
     };
@@ -210,7 +212,7 @@ macro_rules! width_one {
                 Element::add(acc, v.to_sum())
             }
             #[inline(always)]
-            fn acc_total(acc: Self::Acc) -> Self::Acc {
+            fn acc_total(acc: Self::Acc, _: usize) -> Self::Acc {
                 acc
             }
         }

@@ -292,9 +292,9 @@ fn integer_sums_at_the_extremes() {
     let mut runs = 0usize;
     for dtype in [DType::I8, DType::I16, DType::I32, DType::I64] {
         let l = dtype.lanes();
-        // Blocks of 1..=130 steps of four vectors, plus up to three vectors
-        // and a tail; for i16 also past 32768 steps.
-        let mut lengths: Vec<usize> = [120, 125, 126, 127, 128, 129, 130]
+        // Around blocks of 126 and of 254 steps of four vectors, plus up to
+        // three vectors and a tail; for i16 also past 32768 steps.
+        let mut lengths: Vec<usize> = [125, 126, 127, 128, 129, 253, 254, 255, 256, 257, 258]
             .iter()
             .flat_map(|&steps| [0, 3 * l, 3 * l + 1, 4 * l - 1].map(|extra| steps * 4 * l + extra))
             .collect();

@@ -102,7 +102,7 @@ macro_rules! vector {
                 v.0.iter().fold(acc, |s, &x| Element::add(s, x.to_sum()))
             }
             #[inline(always)]
-            fn acc_total(acc: Self::Acc) -> Self::Acc {
+            fn acc_total(acc: Self::Acc, _: usize) -> Self::Acc {
                 acc
             }
         }

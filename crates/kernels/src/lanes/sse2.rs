@@ -117,7 +117,7 @@ impl Lanes for I8x16 {
     // `psadbw` adds 8 unsigned bytes into a u64 lane in one instruction; the
     // bytes are biased by 128 first (signed -> unsigned), and the bias is
     // taken back out from the count of vectors in `acc_total`.
-    type Acc = (__m128i, u64);
+    type Acc = __m128i;
     const ACC_STEPS: usize = usize::MAX;
 
     #[inline(always)]
@@ -139,19 +139,19 @@ impl Lanes for I8x16 {
     #[inline(always)]
     fn acc_zero() -> Self::Acc {
         sse! {
-            (_mm_setzero_si128(), 0)
+            _mm_setzero_si128()
         }
     }
     #[inline(always)]
     fn acc_add(acc: Self::Acc, v: Self) -> Self::Acc {
         sse! {
             let biased = _mm_xor_si128(v.0, _mm_set1_epi8(i8::MIN));
-            (_mm_add_epi64(acc.0, _mm_sad_epu8(biased, _mm_setzero_si128())), acc.1 + 1)
+            _mm_add_epi64(acc, _mm_sad_epu8(biased, _mm_setzero_si128()))
         }
     }
     #[inline(always)]
-    fn acc_total(acc: Self::Acc) -> i64 {
-        hsum_i64x2(acc.0).wrapping_sub((acc.1 as i64).wrapping_mul(16 * 128))
+    fn acc_total(acc: Self::Acc, vectors: usize) -> i64 {
+        hsum_i64x2(acc).wrapping_sub((vectors as i64).wrapping_mul(16 * 128))
     }
 }
 
@@ -211,7 +211,7 @@ impl Lanes for I16x8 {
         }
     }
     #[inline(always)]
-    fn acc_total(acc: __m128i) -> i64 {
+    fn acc_total(acc: __m128i, _: usize) -> i64 {
         hsum_i64x2(widen_i32x4(acc))
     }
 }
@@ -264,7 +264,7 @@ impl Lanes for I32x4 {
         }
     }
     #[inline(always)]
-    fn acc_total(acc: __m128i) -> i64 {
+    fn acc_total(acc: __m128i, _: usize) -> i64 {
         hsum_i64x2(acc)
     }
 }
@@ -328,7 +328,7 @@ impl Lanes for I64x2 {
         }
     }
     #[inline(always)]
-    fn acc_total(acc: __m128i) -> i64 {
+    fn acc_total(acc: __m128i, _: usize) -> i64 {
         hsum_i64x2(acc)
     }
 }

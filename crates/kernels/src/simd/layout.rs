@@ -233,6 +233,7 @@ pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
                             // SAFETY: as in the single block below, for the
                             // columns j..j + 2l (j + 2l <= jv).
                             *a = T::V::load(unsafe { m.get_unchecked(k..k + l) });
+                            // SAFETY: the same row, the next block's columns.
                             *b = T::V::load(unsafe { m.get_unchecked(k + l..k + 2 * l) });
                             k += cols;
                         }

@@ -24,13 +24,21 @@ fn sum_leaf<T: Element>(a: &[T]) -> T::Sum {
                 *acc = T::V::acc_add(*acc, T::V::load(&q[u * l..]));
             }
         }
+        let steps = part.len() / (U * l);
         let mut singles = quads.remainder().chunks_exact(l);
+        let first = steps + singles.len();
         for v in &mut singles {
             acc[0] = T::V::acc_add(acc[0], T::V::load(v));
         }
         // Written out, not `acc.map(..)`: the intrinsics must inline here.
-        let (a0, a1) = (T::V::acc_total(acc[0]), T::V::acc_total(acc[1]));
-        let (a2, a3) = (T::V::acc_total(acc[2]), T::V::acc_total(acc[3]));
+        let (a0, a1) = (
+            T::V::acc_total(acc[0], first),
+            T::V::acc_total(acc[1], steps),
+        );
+        let (a2, a3) = (
+            T::V::acc_total(acc[2], steps),
+            T::V::acc_total(acc[3], steps),
+        );
         let tail = singles
             .remainder()
             .iter()
