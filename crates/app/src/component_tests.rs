@@ -55,6 +55,7 @@ async fn env_card_shows_the_device() {
     let el = render::<EnvCard>(EnvProps {
         env: Some(env()),
         error: None,
+        stage: None,
     })
     .await;
     let text = el.text_content().unwrap();
@@ -67,9 +68,19 @@ async fn env_card_shows_the_device() {
     let el = render::<EnvCard>(EnvProps {
         env: None,
         error: Some("the worker failed".into()),
+        stage: Some("compiling the threaded build".into()),
     })
     .await;
     assert!(el.query_selector("[role=alert]").unwrap().is_some());
+    // While the worker starts, the card says what it is doing.
+    let el = render::<EnvCard>(EnvProps {
+        env: None,
+        error: None,
+        stage: Some("compiling the threaded build".into()),
+    })
+    .await;
+    let text = el.text_content().unwrap();
+    assert_eq!(text, "Starting the worker: compiling the threaded build…");
 }
 
 #[wasm_bindgen_test]
