@@ -183,6 +183,14 @@ pub(crate) fn transpose_tiled<T: Element, K: Keep>(m: &[T], cols: usize, out: &m
 
 /// Writes rows `first..` of `m.T` (columns `first..` of `m`, as many as `out`
 /// holds) into `out`.
+///
+/// Every element goes through a block in registers: where the rows or
+/// columns of a tile do not divide into blocks, the last block overlaps the
+/// one before it and writes some of the same elements again (`out` never
+/// aliases `m`). Only a matrix with fewer rows or columns than a block takes
+/// the scalar loop. (Done element by element, the edges of a 316 x 316 i8
+/// matrix were 7% of its elements and, at ten times the cost of the rest,
+/// a large part of its time.)
 #[inline(always)]
 pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
     m: &[T],
@@ -196,90 +204,149 @@ pub(crate) fn transpose_tiled_range<T: Element, K: Keep>(
     let rows = m.len() / cols;
     let last = (first + out.len() / rows).min(cols);
     let l = T::V::LANES;
+    if rows < l || last < first + l {
+        transpose_block::<T, K>(m, cols, out, first, 0..rows, first..last);
+        return;
+    }
     for i0 in (0..rows).step_by(TILE) {
         let i1 = (i0 + TILE).min(rows);
-        let iv = i0 + (i1 - i0) / l * l;
         for j0 in (first..last).step_by(COLUMN_TILE) {
             let j1 = (j0 + COLUMN_TILE).min(last);
-            let jv = j0 + (j1 - j0) / l * l;
-            if j0 == jv {
-                // No whole block in these columns.
-                transpose_block::<T, K>(m, cols, out, first, i0..i1, j0..j1);
-                continue;
+            // A tile narrower than a block starts back in the one before.
+            let j0 = j0.min(j1 - l);
+            for i in (i0..i1).step_by(l) {
+                // The last strip of the tile overlaps the one before it.
+                strip(m, cols, rows, first, out, i.min(i1 - l), j0..j1);
             }
-            for i in (i0..iv).step_by(l) {
-                // The strip's last block (columns jv - l..jv): its last
-                // element in `m` and in `out`, checked once for the strip's
-                // loads and stores (checked one by one, they were most of
-                // the loop's instructions).
-                assert!(
-                    (i + l - 1) * cols + jv <= m.len()
-                        && (jv - first - 1) * rows + i + l <= out.len()
-                );
-                // Each block's first row in `m` and first column in `out`,
-                // advanced by additions: no multiplication per block.
-                let (mut at_m, mut at_out) = (i * cols + j0, (j0 - first) * rows + i);
-                let mut j = j0;
-                // On wasm, 4-lane blocks go two side by side: the second
-                // block's loads are the first's at +16 bytes (a free offset
-                // in wasm and x86 addressing), so V8's per-iteration
-                // address arithmetic, loop control and stack check are paid
-                // once per two blocks.
-                if cfg!(target_arch = "wasm32") && l == 4 {
-                    while j + 2 * l <= jv {
-                        let (mut a, mut b) = ([T::V::splat(T::ZERO); 4], [T::V::splat(T::ZERO); 4]);
-                        let mut k = at_m;
-                        for (a, b) in a.iter_mut().zip(&mut b) {
-                            // SAFETY: as in the single block below, for the
-                            // columns j..j + 2l (j + 2l <= jv).
-                            *a = T::V::load(unsafe { m.get_unchecked(k..k + l) });
-                            // SAFETY: the same row, the next block's columns.
-                            *b = T::V::load(unsafe { m.get_unchecked(k + l..k + 2 * l) });
-                            k += cols;
-                        }
-                        let (a, b) = (transpose4(a), transpose4(b));
-                        let mut k = at_out;
-                        for r in a {
-                            // SAFETY: as below, for the columns j..j + 2l.
-                            r.store(unsafe { out.get_unchecked_mut(k..k + l) });
-                            k += rows;
-                        }
-                        for r in b {
-                            // SAFETY: as below, for the columns j..j + 2l.
-                            r.store(unsafe { out.get_unchecked_mut(k..k + l) });
-                            k += rows;
-                        }
-                        at_m += 2 * l;
-                        at_out += 2 * l * rows;
-                        j += 2 * l;
-                    }
-                }
-                while j < jv {
-                    let mut r = [T::V::splat(T::ZERO); 16];
-                    let mut k = at_m;
-                    for r in r.iter_mut().take(l) {
-                        // SAFETY: k = (i + t) * cols + j for the block's
-                        // columns j..j + l (j + l <= jv) and t < l, so
-                        // k + l <= (i + l - 1) * cols + jv: within `m`.
-                        *r = T::V::load(unsafe { m.get_unchecked(k..k + l) });
-                        k += cols;
-                    }
-                    transpose_in_registers(&mut r);
-                    let mut k = at_out;
-                    for r in r.iter().take(l) {
-                        // SAFETY: k = (j - first + c) * rows + i with c < l,
-                        // so k + l <= (jv - first - 1) * rows + i + l: within
-                        // `out`.
-                        r.store(unsafe { out.get_unchecked_mut(k..k + l) });
-                        k += rows;
-                    }
-                    at_m += l;
-                    at_out += l * rows;
-                    j += l;
-                }
-            }
-            transpose_block::<T, K>(m, cols, out, first, i0..iv, jv..j1);
-            transpose_block::<T, K>(m, cols, out, first, iv..i1, j0..j1);
         }
+    }
+}
+
+/// Transposes rows `i..i + l` of columns `js` (at least `l` of them) into
+/// `out`, a block of `l x l` at a time; the last block ends at `js.end`.
+#[inline(always)]
+fn strip<T: Element>(
+    m: &[T],
+    cols: usize,
+    rows: usize,
+    first: usize,
+    out: &mut [T],
+    i: usize,
+    js: core::ops::Range<usize>,
+) {
+    let l = T::V::LANES;
+    let (j0, j1) = (js.start, js.end);
+    // The strip's last block (columns j1 - l..j1): its last element in `m`
+    // and in `out`, checked once for the strip's loads and stores (checked
+    // one by one, they were most of the loop's instructions).
+    assert!(
+        j1 >= j0 + l
+            && j0 >= first
+            && (i + l - 1) * cols + j1 <= m.len()
+            && (j1 - first - 1) * rows + i + l <= out.len()
+    );
+    // Each block's first row in `m` and first column in `out`, advanced by
+    // additions: no multiplication per block.
+    let (mut at_m, mut at_out) = (i * cols + j0, (j0 - first) * rows + i);
+    let mut j = j0;
+    // On wasm, 4-lane blocks go two side by side: the second block's loads
+    // are the first's at +16 bytes (a free offset in wasm and x86
+    // addressing), so V8's per-iteration address arithmetic, loop control
+    // and stack check are paid once per two blocks.
+    if cfg!(target_arch = "wasm32") && l == 4 {
+        while j + 2 * l <= j1 {
+            // SAFETY: the blocks at columns j and j + l end at j + 2l <= j1,
+            // within what the assert checked.
+            unsafe { pair(m, out, at_m, at_out, cols, rows) };
+            at_m += 2 * l;
+            at_out += 2 * l * rows;
+            j += 2 * l;
+        }
+    }
+    while j + l <= j1 {
+        // SAFETY: the block at column j ends at j + l <= j1.
+        unsafe { block(m, out, at_m, at_out, cols, rows) };
+        at_m += l;
+        at_out += l * rows;
+        j += l;
+    }
+    if j < j1 {
+        let back = j + l - j1;
+        // SAFETY: the block at column j1 - l (>= j0) ends at j1.
+        unsafe { block(m, out, at_m - back, at_out - back * rows, cols, rows) };
+    }
+}
+
+/// Transposes the `l x l` block whose first element is `m[at_m]` into the
+/// block whose first element is `out[at_out]`.
+///
+/// # Safety
+///
+/// `at_m + (l - 1) * cols + l <= m.len()` and
+/// `at_out + (l - 1) * rows + l <= out.len()`.
+#[inline(always)]
+unsafe fn block<T: Element>(
+    m: &[T],
+    out: &mut [T],
+    at_m: usize,
+    at_out: usize,
+    cols: usize,
+    rows: usize,
+) {
+    let l = T::V::LANES;
+    let mut r = [T::V::splat(T::ZERO); 16];
+    let mut k = at_m;
+    for r in r.iter_mut().take(l) {
+        // SAFETY: k = at_m + t * cols for t < l, so k + l is within the
+        // caller's bound on `m`.
+        *r = T::V::load(unsafe { m.get_unchecked(k..k + l) });
+        k += cols;
+    }
+    transpose_in_registers(&mut r);
+    let mut k = at_out;
+    for r in r.iter().take(l) {
+        // SAFETY: k = at_out + c * rows for c < l, within the caller's
+        // bound on `out`.
+        r.store(unsafe { out.get_unchecked_mut(k..k + l) });
+        k += rows;
+    }
+}
+
+/// Two 4 x 4 blocks side by side (columns `c..c + 8` of `m`), each
+/// transposed in a `[V; 4]`.
+///
+/// # Safety
+///
+/// `at_m + 3 * cols + 8 <= m.len()` and `at_out + 7 * rows + 4 <= out.len()`.
+#[inline(always)]
+unsafe fn pair<T: Element>(
+    m: &[T],
+    out: &mut [T],
+    at_m: usize,
+    at_out: usize,
+    cols: usize,
+    rows: usize,
+) {
+    let l = T::V::LANES;
+    let (mut a, mut b) = ([T::V::splat(T::ZERO); 4], [T::V::splat(T::ZERO); 4]);
+    let mut k = at_m;
+    for (a, b) in a.iter_mut().zip(&mut b) {
+        // SAFETY: k = at_m + t * cols for t < 4: within the caller's bound.
+        *a = T::V::load(unsafe { m.get_unchecked(k..k + l) });
+        // SAFETY: the same row, the next block's columns.
+        *b = T::V::load(unsafe { m.get_unchecked(k + l..k + 2 * l) });
+        k += cols;
+    }
+    let (a, b) = (transpose4(a), transpose4(b));
+    let mut k = at_out;
+    for r in a {
+        // SAFETY: k = at_out + c * rows for c < 4: within the caller's bound.
+        r.store(unsafe { out.get_unchecked_mut(k..k + l) });
+        k += rows;
+    }
+    for r in b {
+        // SAFETY: k = at_out + c * rows for 4 <= c < 8: within the bound.
+        r.store(unsafe { out.get_unchecked_mut(k..k + l) });
+        k += rows;
     }
 }
