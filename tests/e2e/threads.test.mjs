@@ -8,8 +8,10 @@
 //   LANES_BARE_URL   no headers and a 404 for /coi-serviceworker.js: never
 //                    isolated, so one thread, with the reason shown.
 //
-// A fourth test serves a broken copy of dist/ itself (a "threaded" build
-// whose memory is not shared) and checks that it is detected.
+// Another test serves a broken copy of dist/ itself (a "threaded" build
+// whose memory is not shared) and checks that it is detected; two more
+// inject start faults (a pool thread that never answers, a start that
+// stalls) and check that the page still works, on one thread, and says why.
 // Timings are never asserted here, only what runs and what is verified.
 
 import assert from 'node:assert/strict';
@@ -138,7 +140,7 @@ test('served cross-origin isolated, the threaded build runs simd-threads on a po
 // The worker's start must end, whatever happens in it: a pool thread that
 // never runs, or a start that hangs anywhere, leaves a page that works on
 // one thread and says why (lanes.js and worker.js; the faults are theirs).
-test('a pool whose threads never answer is not waited for: one thread, and the reason', { timeout: 90_000 }, async (t) => {
+test('a pool thread that never answers is not waited for: one thread, and the reason', { timeout: 90_000 }, async (t) => {
   if (!ISOLATED_URL) return t.skip('LANES_URL is not set');
   const browser = await launch();
   try {
@@ -149,7 +151,10 @@ test('a pool whose threads never answer is not waited for: one thread, and the r
     if (e.hardware_concurrency < 2) return t.skip('one core: no pool to check');
     assert.equal(e.threads, false);
     assert.equal(e.max_threads, 1);
-    assert.match(e.threads_reason ?? '', /^only 0 of the pool's \d+ threads answered in time/);
+    // The first thread is parked before the pool is asked: the rest answer,
+    // and the start waits for it no longer than its deadline.
+    const n = Math.min(e.hardware_concurrency, MAX_POOL);
+    assert.equal(e.threads_reason, `only ${n - 1} of the pool's ${n} threads answered in time when asked to show that they run`);
     assert.ok((await threadsRow(page)).includes(e.threads_reason));
     const s = await run(page, { op: 'sum', dtype: 'i8', shape: [100_000], variants: ['scalar', 'simd'], repeats: 3, min_sample_ms: 2 });
     assertVerified(s, ['scalar', 'simd'], 3);

@@ -15,8 +15,9 @@ const PAGE_ID = crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 /// A start that makes no progress (no new stage from the worker) for this
 /// long is given up: the worker is replaced by one that starts without
 /// threads, and if that one stalls as well, `ready` fails with the stage it
-/// was stuck in. (The end-to-end tests shorten it with `lanesStallMs`.)
-const STALL_MS = window.lanesStallMs ?? 30000;
+/// was stuck in. (The end-to-end tests shorten it for the first start with
+/// `lanesStallMs`.)
+const STALL_MS = 30000;
 
 class Lanes {
   constructor() {
@@ -46,9 +47,15 @@ class Lanes {
       });
     }
     this.starting = true;
+    this.stallMs = this.single ? STALL_MS : (window.lanesStallMs ?? STALL_MS);
     this.progress('loading its script');
-    this.worker.onmessage = (msg) => this.receive(msg.data);
-    this.worker.onerror = (e) => {
+    // Only the current worker is heard: what a replaced one still had
+    // queued (a stage, `ready`, its lock) is dropped.
+    worker.onmessage = (msg) => {
+      if (worker === this.worker) this.receive(msg.data, worker);
+    };
+    worker.onerror = (e) => {
+      if (worker !== this.worker) return;
       const message = `the worker failed: ${e.message || 'unknown error'}`;
       this.settle();
       this.readyReject(new Error(message));
@@ -62,9 +69,8 @@ class Lanes {
   /// Waits for the lock the worker holds while it lives: granted here when
   /// the worker is gone. Gone while it is still ours means it was killed
   /// (terminated, crashed): runs in flight fail and a fresh worker starts.
-  watch(name) {
+  watch(name, worker) {
     if (!name) return;
-    const worker = this.worker;
     navigator.locks.request(name, () => {
       if (this.worker !== worker) return;
       this.failAll('the worker stopped unexpectedly (it was terminated or crashed): a new one was started');
@@ -77,7 +83,7 @@ class Lanes {
   /// free block; with `after: 'sample'`, as the next run's first sample
   /// arrives.
   inject(fault) {
-    this.worker.postMessage({ fault });
+    this.worker?.postMessage({ fault });
   }
 
   /// The worker's start reached `stage`: shown on the page (a
@@ -85,7 +91,7 @@ class Lanes {
   progress(stage) {
     this.stage = stage;
     clearTimeout(this.stallTimer);
-    this.stallTimer = setTimeout(() => this.stalled(), STALL_MS);
+    this.stallTimer = setTimeout(() => this.stalled(), this.stallMs);
     window.dispatchEvent(new CustomEvent('lanes-stage', { detail: stage }));
   }
 
@@ -96,8 +102,11 @@ class Lanes {
   }
 
   stalled() {
-    const why = `its start made no progress for ${STALL_MS / 1000} s (it was ${this.stage})`;
+    const why = `its start made no progress for ${this.stallMs / 1000} s (it was ${this.stage})`;
     this.worker.terminate();
+    this.worker = null;
+    // Runs sent while it started would wait for it for ever.
+    this.failAll(`the worker's start was given up: ${why}`);
     if (this.single) {
       this.settle();
       this.readyReject(new Error(`the worker did not start: ${why}`));
@@ -107,7 +116,7 @@ class Lanes {
     this.spawn();
   }
 
-  receive(data) {
+  receive(data, worker) {
     if (data.stage) {
       this.progress(data.stage);
       return;
@@ -125,7 +134,7 @@ class Lanes {
       return;
     }
     if (data.locked !== undefined) {
-      this.watch(data.locked);
+      this.watch(data.locked, worker);
       return;
     }
     const event = JSON.parse(data.event);
@@ -150,6 +159,7 @@ class Lanes {
   }
 
   run(request, onEvent) {
+    if (!this.worker) return Promise.reject(new Error('the worker did not start'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onEvent });
@@ -163,7 +173,7 @@ class Lanes {
   }
 
   restart() {
-    this.worker.terminate();
+    this.worker?.terminate();
     this.spawn();
   }
 

@@ -1,7 +1,9 @@
 // The Web Worker: all measurement happens here, never on the page's thread.
-// Messages in: { id, request }. Messages out: { id, event } where `event` is
-// a JSON string of the engine's events (see crates/harness/src/protocol.rs),
-// and once at start { ready: envJson } or { failed: message }.
+// Messages in: { lock } (first), then { id, request } and the tests' { fault }.
+// Messages out: { id, event } where `event` is a JSON string of the engine's
+// events (see crates/harness/src/protocol.rs); while it starts { stage }, then
+// once { ready: envJson } or { failed: message }; and { locked } when it holds
+// its lifetime lock.
 //
 // Two builds of the engine exist: pkg-threads (shared memory, a rayon pool
 // of Web Workers started from here, never from the page) and pkg (one
@@ -17,8 +19,8 @@ const POOL_TIMEOUT_MS = 15000;
 const ANSWER_TIMEOUT_MS = 5000;
 
 // Faults for the end-to-end tests, named in this script's query string
-// (lanes.js passes the page's `lanesStartFault` on): 'silent-pool', the
-// pool's threads never answer; 'stall', the start never ends.
+// (lanes.js passes the page's `lanesStartFault` on): 'silent-pool', one of
+// the pool's threads never answers; 'stall', the start never ends.
 const QUERY = new URL(import.meta.url).searchParams;
 const START_FAULT = QUERY.get('fault');
 // Set when the page restarted a start that made no progress: why the
@@ -131,7 +133,8 @@ async function threaded() {
   // are counted until they are all in or time is up. The engine then checks
   // the count (and offers no threads if one is missing).
   stage(`checking that the ${cores} threads run`);
-  if (START_FAULT !== 'silent-pool') pkg.askPool();
+  if (START_FAULT === 'silent-pool') pkg.parkPoolThread();
+  pkg.askPool();
   for (const end = performance.now() + ANSWER_TIMEOUT_MS; pkg.poolAnswers() < cores && performance.now() < end; ) {
     await sleep(5);
   }

@@ -34,7 +34,8 @@ pub trait Lanes: Copy + Send + Sync + 'static {
 
     /// A widening accumulator for sums (`np.sum` semantics).
     type Acc: Copy;
-    /// How many vectors `acc_add` takes before `acc_total` must be called.
+    /// How many vectors one accumulator can take (through `acc_add`) before
+    /// `acc_total` must be called: the sums would overflow its lanes after.
     const ACC_STEPS: usize;
 
     fn splat(x: Self::Elem) -> Self;

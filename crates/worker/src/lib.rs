@@ -358,6 +358,22 @@ pub fn ask_pool() {
     });
 }
 
+/// Fault injection for the end-to-end tests (`worker.js`, the
+/// `silent-pool` start fault): the pool's first thread parks for good, so
+/// it never answers an [`ask_pool`] made after this (a thread takes its
+/// broadcasts in order).
+#[cfg(feature = "threads")]
+#[wasm_bindgen(js_name = parkPoolThread)]
+pub fn park_pool_thread() {
+    rayon::spawn_broadcast(|ctx| {
+        if ctx.index() == 0 {
+            loop {
+                std::thread::park();
+            }
+        }
+    });
+}
+
 /// How many threads of the pool have answered [`ask_pool`] so far.
 #[cfg(feature = "threads")]
 #[wasm_bindgen(js_name = poolAnswers)]

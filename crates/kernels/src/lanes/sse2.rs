@@ -170,9 +170,10 @@ impl Lanes for I16x8 {
         }
     }
 
-    // `pmaddwd` by ones adds pairs of i16 into i32 lanes: 2^16 per step at most.
+    // `pmaddwd` by ones adds pairs of i16 into i32 lanes: at least -2^16 and
+    // at most 2^16 - 2 per step, so 2^15 steps fit.
     type Acc = __m128i;
-    const ACC_STEPS: usize = 32767;
+    const ACC_STEPS: usize = 32768;
 
     #[inline(always)]
     fn gt(self, o: Self) -> Self {

@@ -123,10 +123,9 @@ impl Lanes for I8x16 {
     // added twice, with no constant: whole, as u16 lanes (`a`, which wraps:
     // it keeps the low bytes' sum plus 256 times the high bytes'), and
     // shifted right by 8 (`h`, the high bytes' sum). `a - (h << 8)` is then
-    // the low bytes' sum, exact while it fits 16 bits: 257 vectors of 255.
-    // A block is 254 steps, because the first accumulator also takes the up
-    // to three vectors left after the last, shorter block. The bias comes
-    // back out from the count of vectors. The pairwise add that would do
+    // the low bytes' sum, exact while it fits 16 bits: 257 vectors of 255
+    // (and `h` then holds at most 257 * 255 too). The bias comes back out
+    // from the count of vectors. The pairwise add that would do
     // this in one instruction, `extadd_pairwise`, becomes a `pmaddubsw` on
     // a splat(1) that V8 reaches in memory, through an address it loads for
     // every vector: three loads per vector and 6.4 instructions against 4.75
@@ -134,7 +133,7 @@ impl Lanes for I8x16 {
     // past an optimization barrier, so that it stays in a register: as a
     // `v128.const` V8 would rebuild it inside the loop.
     type Acc = (v128, v128, v128);
-    const ACC_STEPS: usize = 254;
+    const ACC_STEPS: usize = 257;
 
     #[inline(always)]
     fn mul(self, o: Self) -> Self {
@@ -176,7 +175,8 @@ impl Lanes for I16x8 {
     zips!(i16x8_shuffle, 0, 8, 1, 9, 2, 10, 3, 11; 4, 12, 5, 13, 6, 14, 7, 15);
     minmax!(i16x8_max, i16x8_min);
 
-    // Pairs of i16 into i32 lanes: each step adds at most 2^16 per lane.
+    // Pairs of i16 into i32 lanes: each step adds at least -2^16 and at most
+    // 2^16 - 2 per lane, so 2^15 steps fit.
     // The accumulator carries a splat(1) beside the sums: pairs are added by
     // `i32x4.dot_i16x8_s(v, ones)`, one `pmaddwd` with a register operand,
     // where V8 lowers `extadd_pairwise_i16x8_s` to a `pmaddwd` that loads
@@ -185,7 +185,7 @@ impl Lanes for I16x8 {
     // copies one value), or LLVM would make them a `v128.const` again, which
     // V8 rebuilds from immediates inside the loop.
     type Acc = (v128, v128);
-    const ACC_STEPS: usize = 32767;
+    const ACC_STEPS: usize = 32768;
 
     #[inline(always)]
     fn mul(self, o: Self) -> Self {

@@ -187,8 +187,8 @@ pub(crate) fn transpose_tiled<T: Element, K: Keep>(m: &[T], cols: usize, out: &m
 /// Every element goes through a block in registers: where the rows or
 /// columns of a tile do not divide into blocks, the last block overlaps the
 /// one before it and writes some of the same elements again (`out` never
-/// aliases `m`). Only a matrix with fewer rows or columns than a block takes
-/// the scalar loop. (Done element by element, the edges of a 316 x 316 i8
+/// aliases `m`). Only a matrix with fewer rows than a block, or a range of
+/// fewer columns than a block (a thread's share), takes the scalar loop. (Done element by element, the edges of a 316 x 316 i8
 /// matrix were 7% of its elements and, at ten times the cost of the rest,
 /// a large part of its time.)
 #[inline(always)]
@@ -328,6 +328,7 @@ unsafe fn pair<T: Element>(
     rows: usize,
 ) {
     let l = T::V::LANES;
+    debug_assert_eq!(l, 4);
     let (mut a, mut b) = ([T::V::splat(T::ZERO); 4], [T::V::splat(T::ZERO); 4]);
     let mut k = at_m;
     for (a, b) in a.iter_mut().zip(&mut b) {

@@ -10,11 +10,13 @@ use core::ops::Range;
 const U: usize = 4;
 
 /// The SIMD sum of one leaf: integers widen through `Lanes::Acc`, flushed to
-/// the 64-bit total every `ACC_STEPS` vectors per accumulator.
+/// the 64-bit total after every block of steps. The first accumulator also
+/// takes the up to `U - 1` vectors left after the last block's steps, so a
+/// block is `U - 1` steps short of what an accumulator can take.
 #[inline(always)]
 fn sum_leaf<T: Element>(a: &[T]) -> T::Sum {
     let l = T::V::LANES;
-    let steps = T::V::ACC_STEPS.min(1 << 20);
+    let steps = T::V::ACC_STEPS.saturating_sub(U - 1).clamp(1, 1 << 20);
     let mut total = T::Sum::ZERO;
     for part in a.chunks(steps.saturating_mul(U * l)) {
         let mut acc = [T::V::acc_zero(); U];
