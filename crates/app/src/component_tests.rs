@@ -55,7 +55,6 @@ async fn env_card_shows_the_device() {
     let el = render::<EnvCard>(EnvProps {
         env: Some(env()),
         error: None,
-        stage: None,
     })
     .await;
     let text = el.text_content().unwrap();
@@ -68,19 +67,28 @@ async fn env_card_shows_the_device() {
     let el = render::<EnvCard>(EnvProps {
         env: None,
         error: Some("the worker failed".into()),
-        stage: Some("compiling the threaded build".into()),
     })
     .await;
     assert!(el.query_selector("[role=alert]").unwrap().is_some());
-    // While the worker starts, the card says what it is doing.
+    // While the worker starts, the card says what it is doing: each
+    // `lanes-stage` event (lanes.js) replaces the last.
     let el = render::<EnvCard>(EnvProps {
         env: None,
         error: None,
-        stage: Some("compiling the threaded build".into()),
     })
     .await;
-    let text = el.text_content().unwrap();
-    assert_eq!(text, "Starting the worker: compiling the threaded build…");
+    assert_eq!(el.text_content().unwrap(), "Starting the worker…");
+    for stage in ["loading the threaded build", "compiling the threaded build"] {
+        let init = web_sys::CustomEventInit::new();
+        init.set_detail(&stage.into());
+        let event = web_sys::CustomEvent::new_with_event_init_dict("lanes-stage", &init).unwrap();
+        web_sys::window().unwrap().dispatch_event(&event).unwrap();
+        sleep(Duration::from_millis(20)).await;
+        assert_eq!(
+            el.text_content().unwrap(),
+            format!("Starting the worker: {stage}…")
+        );
+    }
 }
 
 #[wasm_bindgen_test]

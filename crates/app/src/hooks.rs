@@ -74,29 +74,36 @@ pub fn use_start_stage() -> Option<String> {
     let stage = use_state(read);
     {
         let stage = stage.clone();
-        use_effect_with((), move |_| {
-            let listener = wasm_bindgen::closure::Closure::<dyn Fn(Event)>::new(move |e: Event| {
-                let detail = js_sys::Reflect::get(&e, &"detail".into()).ok();
-                stage.set(detail.and_then(|d| d.as_string()));
-            });
-            let w = window();
-            if let Some(w) = &w {
-                let _ = w.add_event_listener_with_callback(
-                    "lanes-stage",
-                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
-                );
-            }
-            move || {
-                if let Some(w) = w {
-                    let _ = w.remove_event_listener_with_callback(
-                        "lanes-stage",
-                        wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
-                    );
-                }
-            }
+        use_window_event("lanes-stage", move |e: Event| {
+            let detail = js_sys::Reflect::get(&e, &"detail".into()).ok();
+            stage.set(detail.and_then(|d| d.as_string()));
         });
     }
     (*stage).clone()
+}
+
+/// Calls `f` with every `name` event of the window while the component is
+/// mounted.
+#[hook]
+pub fn use_window_event<F: Fn(Event) + 'static>(name: &'static str, f: F) {
+    use_effect_with((), move |_| {
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn(Event)>::new(f);
+        let w = window();
+        if let Some(w) = &w {
+            let _ = w.add_event_listener_with_callback(
+                name,
+                wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+            );
+        }
+        move || {
+            if let Some(w) = w {
+                let _ = w.remove_event_listener_with_callback(
+                    name,
+                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
+                );
+            }
+        }
+    });
 }
 
 /// Keeps the query string in step with the controls (a permalink).

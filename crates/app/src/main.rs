@@ -34,7 +34,6 @@ use crate::state::{Action, Config, Status};
 fn App() -> Html {
     let state = use_reducer(hooks::initial_state);
     hooks::use_environment(state.dispatcher());
-    let stage = hooks::use_start_stage();
     hooks::use_permalink(&state.config);
     hooks::use_theme(state.dark);
     let runner = hooks::use_runner(state.dispatcher(), state.config.clone());
@@ -155,7 +154,7 @@ fn App() -> Html {
                 <div class="workbench">
                     <Controls config={state.config.clone()} running={running} worker={worker} progress={progress}
                         on_action={on_action} on_run={on_run} on_stop={on_stop} />
-                    <EnvCard env={state.env.clone()} error={state.env_error.clone()} stage={stage} />
+                    <EnvCard env={state.env.clone()} error={state.env_error.clone()} />
                 </div>
                 <Results live={state.live.clone()} dark={state.dark} on_export={on_export}
                     imported={state.imported.clone()} import_error={state.import_error.clone()} on_import={on_import} />

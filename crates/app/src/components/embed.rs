@@ -26,24 +26,7 @@ fn use_post_height() {
     use_effect(|| {
         post_height();
     });
-    use_effect_with((), |_| {
-        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(post_height);
-        let window = web_sys::window();
-        if let Some(w) = &window {
-            let _ = w.add_event_listener_with_callback(
-                "resize",
-                wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
-            );
-        }
-        move || {
-            if let Some(w) = window {
-                let _ = w.remove_event_listener_with_callback(
-                    "resize",
-                    wasm_bindgen::JsCast::unchecked_ref(listener.as_ref()),
-                );
-            }
-        }
-    });
+    hooks::use_window_event("resize", |_| post_height());
 }
 
 fn post_height() {
