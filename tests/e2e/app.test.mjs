@@ -136,7 +136,11 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
   const { page: q } = await page('?op=matmul&strategy=ikj&size=64');
   await q.route('**/src/simd/matmul.rs', (r) => r.fulfill({ status: 404, body: 'gone' }));
   await q.locator('details.code summary').click();
-  await q.waitForFunction(() => document.querySelector('details.code').textContent.includes('Could not load'));
+  // Every block has settled: the missing file says so, the others show code.
+  await q.waitForFunction(() => {
+    const text = document.querySelector('details.code').textContent;
+    return text.includes('Could not load') && !text.includes('Loading');
+  });
   const shown = await q.locator('details.code .code-block code').allTextContents();
   assert.equal(shown[3], 'Could not load src/simd/matmul.rs: HTTP 404.');
   assert.match(shown[2], /fn matmul_/);
