@@ -254,14 +254,16 @@ fn strip<T: Element>(
     // addressing), so V8's per-iteration address arithmetic, loop control
     // and stack check are paid once per two blocks.
     if cfg!(target_arch = "wasm32") && l == 4 {
-        while j + 2 * l <= j1 {
+        let pairs = (j1 - j) / (2 * l);
+        let end = at_m + pairs * 2 * l;
+        while at_m < end {
             // SAFETY: the blocks at columns j and j + l end at j + 2l <= j1,
             // within what the assert checked.
             unsafe { pair(m, out, at_m, at_out, cols, rows) };
             at_m += 2 * l;
             at_out += 2 * l * rows;
-            j += 2 * l;
         }
+        j += pairs * 2 * l;
     }
     while j + l <= j1 {
         // SAFETY: the block at column j ends at j + l <= j1.
@@ -339,15 +341,18 @@ unsafe fn pair<T: Element>(
         k += cols;
     }
     let (a, b) = (transpose4(a), transpose4(b));
-    let mut k = at_out;
-    for r in a {
-        // SAFETY: k = at_out + c * rows for c < 4: within the caller's bound.
-        r.store(unsafe { out.get_unchecked_mut(k..k + l) });
-        k += rows;
-    }
-    for r in b {
-        // SAFETY: k = at_out + c * rows for 4 <= c < 8: within the bound.
-        r.store(unsafe { out.get_unchecked_mut(k..k + l) });
-        k += rows;
+    let (r1, r2) = (rows, 2 * rows);
+    let (o0, o2) = (at_out, at_out + r2);
+    let (o4, o6) = (o0 + 2 * r2, o2 + 2 * r2);
+    // SAFETY: each index is at_out + c * rows for c < 8: within the bound.
+    unsafe {
+        a[0].store(out.get_unchecked_mut(o0..o0 + l));
+        a[1].store(out.get_unchecked_mut(o0 + r1..o0 + r1 + l));
+        a[2].store(out.get_unchecked_mut(o2..o2 + l));
+        a[3].store(out.get_unchecked_mut(o2 + r1..o2 + r1 + l));
+        b[0].store(out.get_unchecked_mut(o4..o4 + l));
+        b[1].store(out.get_unchecked_mut(o4 + r1..o4 + r1 + l));
+        b[2].store(out.get_unchecked_mut(o6..o6 + l));
+        b[3].store(out.get_unchecked_mut(o6 + r1..o6 + r1 + l));
     }
 }
