@@ -257,8 +257,8 @@ fn strip<T: Element>(
         let pairs = (j1 - j) / (2 * l);
         let end = at_m + pairs * 2 * l;
         while at_m < end {
-            // SAFETY: the blocks at columns j and j + l end at j + 2l <= j1,
-            // within what the assert checked.
+            // SAFETY: at_m < end, so this pair's columns end at most at
+            // j + pairs * 2l <= j1, within what the assert checked.
             unsafe { pair(m, out, at_m, at_out, cols, rows) };
             at_m += 2 * l;
             at_out += 2 * l * rows;
