@@ -147,17 +147,30 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
   await runAndWait(q);
 });
 
-test('Stop ends a long run, keeps what arrived, and the page keeps working', async () => {
+test('Stop ends a long run, keeps what arrived, keeps what was typed meanwhile, and the page keeps working', async () => {
   const { page: p, errors } = await page('?op=exp&dtype=f64&size=3000000&variants=js-array,scalar,simd&repeats=20');
   await p.getByRole('button', { name: 'Run', exact: true }).click();
   await p.waitForSelector('.chart svg circle', { timeout: 60_000 });
+  // The count for the next run is typed while this one runs: every sample
+  // re-renders the controls, and none of them may put the old count back,
+  // not even over a field cleared to type a new one.
+  const repeats = p.getByRole('spinbutton', { name: 'Repeats' });
+  const moreSamples = async (k) => {
+    const n = await p.locator('.chart svg circle').count();
+    await p.waitForFunction((m) => document.querySelectorAll('.chart svg circle').length >= m, n + k, { timeout: 60_000 });
+  };
+  await repeats.fill('');
+  await moreSamples(2);
+  assert.equal(await repeats.inputValue(), '', 'a cleared field stays cleared while samples arrive');
+  await repeats.fill('3');
+  await moreSamples(2);
+  assert.equal(await repeats.inputValue(), '3', 'a typed count stays while samples arrive');
   await p.getByRole('button', { name: 'Stop' }).click();
   await p.waitForSelector('.results h2 .muted:text-matches("stopped")');
   assert.ok((await p.locator('.chart svg circle').count()) >= 1, 'samples received stay on screen');
-  // The same page runs again.
+  assert.equal(await repeats.inputValue(), '3');
+  // The same page runs again, with the count typed during the last run.
   await p.getByRole('combobox', { name: 'Operation' }).selectOption('sum');
-  await p.getByRole('spinbutton', { name: 'Repeats' }).fill('3');
-  await p.getByRole('spinbutton', { name: 'Repeats' }).press('Tab');
   await runAndWait(p);
   assert.equal(await p.locator('.chart svg circle').count(), 3 * 3);
   assert.deepEqual(errors, []);

@@ -9,9 +9,10 @@
 //                    isolated, so one thread, with the reason shown.
 //
 // Another test serves a broken copy of dist/ itself (a "threaded" build
-// whose memory is not shared) and checks that it is detected; two more
-// inject start faults (a pool thread that never answers, a start that
-// stalls) and check that the page still works, on one thread, and says why.
+// whose memory is not shared) and checks that it is detected; three more
+// inject start faults: a pool thread that never answers and a start that
+// stalls leave a page that works on one thread and says why, and a pool
+// start that blocks the worker is retried and gets its threads.
 // Timings are never asserted here, only what runs and what is verified.
 
 import assert from 'node:assert/strict';
@@ -186,6 +187,39 @@ test('a start that makes no progress is given up for one that starts without thr
     assert.ok((await threadsRow(page)).includes(e.threads_reason));
     const s = await run(page, { op: 'add', dtype: 'f32', shape: [10_000], variants: ['js-typed', 'simd'], repeats: 3, min_sample_ms: 2 });
     assertVerified(s, ['js-typed', 'simd'], 3);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a pool start that blocks the worker is tried again, and the page gets its threads', { timeout: 90_000 }, async (t) => {
+  if (!ISOLATED_URL) return t.skip('LANES_URL is not set');
+  const browser = await launch();
+  try {
+    // The first worker's pool start blocks its thread for good (no timer in
+    // it can fire): the page gives that stage its limit (here cut to 3 s),
+    // then starts a fresh worker, with threads, once.
+    const opened = await open(browser.context, ISOLATED_URL, () => {
+      window.lanesStartFault = 'blocked-pool';
+      window.lanesStallMs = 3000;
+      window.lanesStages = [];
+      window.addEventListener('lanes-stage', (e) => window.lanesStages.push(e.detail));
+    });
+    const { page, errors } = opened;
+    const e = await env(page);
+    if (e.hardware_concurrency < 2) return t.skip('one core: no pool to start');
+    assert.equal(e.threads, true, `threads on (reason given: ${e.threads_reason})`);
+    assert.equal(e.threads_reason, null);
+    const n = Math.min(e.hardware_concurrency, MAX_POOL);
+    assert.equal(
+      await page.evaluate(() => window.lanes.retried),
+      `its start made no progress for 3 s (it was starting a pool of ${n} threads)`,
+    );
+    const pools = (await page.evaluate(() => window.lanesStages)).filter((x) => x.startsWith('starting a pool'));
+    assert.equal(pools.length, 2, 'two pool starts: the blocked one and its retry');
+    const s = await run(page, { op: 'sum', dtype: 'f32', shape: [1_000_000], variants: ['simd', 'simd-threads'], threads: n, repeats: 3, min_sample_ms: 2 });
+    assertVerified(s, ['simd', 'simd-threads'], 3);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

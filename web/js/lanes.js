@@ -13,10 +13,12 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 /// by every page of the origin).
 const PAGE_ID = crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 /// A start that makes no progress (no new stage from the worker) for this
-/// long is given up: the worker is replaced by one that starts without
-/// threads, and if that one stalls as well, `ready` fails with the stage it
-/// was stuck in. (The end-to-end tests shorten it for the first start with
-/// `lanesStallMs`.)
+/// long, or for the stage's own limit if the worker gave one, is given up.
+/// A stage the worker marks `retry` (the pool's start, which can block the
+/// worker's thread) is tried once more with threads; otherwise, or if it
+/// stalls again, the worker is replaced by one that starts without threads,
+/// and if that one stalls as well, `ready` fails with the stage it was stuck
+/// in. (The end-to-end tests shorten the first start's with `lanesStallMs`.)
 const STALL_MS = 30000;
 
 class Lanes {
@@ -38,6 +40,7 @@ class Lanes {
     else if (!this.generation && window.lanesStartFault) url.searchParams.set('fault', window.lanesStartFault);
     const worker = new Worker(url, { type: 'module' });
     this.worker = worker;
+    this.stallMs = this.generation ? STALL_MS : (window.lanesStallMs ?? STALL_MS);
     this.generation = (this.generation ?? 0) + 1;
     worker.postMessage({ lock: `lanes-worker-${PAGE_ID}-${this.generation}` });
     if (!this.starting) {
@@ -47,7 +50,6 @@ class Lanes {
       });
     }
     this.starting = true;
-    this.stallMs = this.single ? STALL_MS : (window.lanesStallMs ?? STALL_MS);
     this.progress('loading its script');
     // Only the current worker is heard: what a replaced one still had
     // queued (a stage, `ready`, its lock) is dropped.
@@ -87,11 +89,14 @@ class Lanes {
   }
 
   /// The worker's start reached `stage`: shown on the page (a
-  /// `lanes-stage` event), and the stall timer starts again.
-  progress(stage) {
+  /// `lanes-stage` event), and the stall timer starts again, for the
+  /// stage's own limit if it has one.
+  progress(stage, { limitMs, retry } = {}) {
     this.stage = stage;
+    this.retryable = Boolean(retry);
+    this.stageMs = Math.min(limitMs ?? this.stallMs, this.stallMs);
     clearTimeout(this.stallTimer);
-    this.stallTimer = setTimeout(() => this.stalled(), this.stallMs);
+    this.stallTimer = setTimeout(() => this.stalled(), this.stageMs);
     window.dispatchEvent(new CustomEvent('lanes-stage', { detail: stage }));
   }
 
@@ -102,23 +107,30 @@ class Lanes {
   }
 
   stalled() {
-    const why = `its start made no progress for ${this.stallMs / 1000} s (it was ${this.stage})`;
+    const why = `its start made no progress for ${this.stageMs / 1000} s (it was ${this.stage})`;
     this.worker.terminate();
     this.worker = null;
     // Runs sent while it started would wait for it for ever.
     this.failAll(`the worker's start was given up: ${why}`);
+    if (!this.single && this.retryable && !this.retried) {
+      // Rare and not known to repeat: a fresh worker starts with threads.
+      this.retried = why;
+      console.warn(`Lanes: the worker was started again: ${why}`);
+      this.spawn();
+      return;
+    }
     if (this.single) {
       this.settle();
       this.readyReject(new Error(`the worker did not start: ${why}`));
       return;
     }
-    this.single = `the threaded engine was given up: ${why}`;
+    this.single = `the threaded engine was given up: ${why}${this.retried ? ', on a second try' : ''}`;
     this.spawn();
   }
 
   receive(data, worker) {
     if (data.stage) {
-      this.progress(data.stage);
+      this.progress(data.stage, data);
       return;
     }
     if (data.ready) {

@@ -15,12 +15,20 @@
 const MAX_POOL = 16;
 // How long the pool may take to start (it takes ~0.1 s), and then to show
 // that every thread runs (~1 ms).
-const POOL_TIMEOUT_MS = 15000;
+const POOL_TIMEOUT_MS = 8000;
 const ANSWER_TIMEOUT_MS = 5000;
+// The pool's start ends in a call that blocks this thread until every pool
+// thread runs (rayon's `build_global`), so a thread that never starts can
+// hang it where no timer here fires: seen in Firefox, rarely. Only the page
+// can see that; it is told to give this stage this long (longer than
+// POOL_TIMEOUT_MS, which answers the cases that do not block) and then to
+// try a fresh worker once.
+const POOL_STALL_MS = 12000;
 
 // Faults for the end-to-end tests, named in this script's query string
 // (lanes.js passes the page's `lanesStartFault` on): 'silent-pool', one of
-// the pool's threads never answers; 'stall', the start never ends.
+// the pool's threads never answers; 'stall', the start never ends;
+// 'blocked-pool', the pool's start blocks this thread for good.
 const QUERY = new URL(import.meta.url).searchParams;
 const START_FAULT = QUERY.get('fault');
 // Set when the page restarted a start that made no progress: why the
@@ -28,9 +36,10 @@ const START_FAULT = QUERY.get('fault');
 const SINGLE = QUERY.get('single');
 
 /// Tells the page what the start is doing now (it shows it, and restarts a
-/// start that makes no progress for a long time).
-function stage(text) {
-  postMessage({ stage: text });
+/// start that makes no progress for a long time: for `limitMs`, if given,
+/// and then with threads once more if `retry`).
+function stage(text, { limitMs, retry } = {}) {
+  postMessage({ stage: text, limitMs, retry });
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -113,7 +122,8 @@ async function threaded() {
   // The pool's threads are Web Workers started from blob: URLs; if one never
   // starts (a Content-Security-Policy without `worker-src blob:`, say), the
   // promise never settles: give up after a while rather than hang.
-  stage(`starting a pool of ${cores} threads`);
+  stage(`starting a pool of ${cores} threads`, { limitMs: POOL_STALL_MS, retry: true });
+  if (START_FAULT === 'blocked-pool') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   let timer;
   const late = new Promise((_, reject) => {
     timer = setTimeout(

@@ -101,10 +101,10 @@ async fn controls_show_the_config_and_emit_actions() {
         running: false,
         worker: crate::components::controls::Worker::Ready,
         progress: (0, 0),
-        on_action: Callback::from(move |a: Action| {
-            if let Action::Toggle(r) = a {
-                log.borrow_mut().push(r.name().to_owned());
-            }
+        on_action: Callback::from(move |a: Action| match a {
+            Action::Toggle(r) => log.borrow_mut().push(r.name().to_owned()),
+            Action::Repeats(r) => log.borrow_mut().push(format!("repeats {r}")),
+            _ => {}
         }),
         on_run: Callback::noop(),
         on_stop: Callback::noop(),
@@ -135,6 +135,32 @@ async fn controls_show_the_config_and_emit_actions() {
         .unwrap()
         .unchecked_into();
     assert!(stop.disabled(), "Stop is off while nothing runs");
+    // Repeats: a keystroke that makes a valid count commits it; one that
+    // does not (a cleared field, 0) commits nothing and is kept as typed;
+    // leaving a field that is not a count puts the configured count back.
+    let repeats: web_sys::HtmlInputElement = el
+        .query_selector("input[type=number]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(repeats.value(), config.repeats.to_string());
+    let bubbles = web_sys::EventInit::new();
+    bubbles.set_bubbles(true);
+    let typed = |v: &str, event: &str| {
+        repeats.set_value(v);
+        let e = Event::new_with_event_init_dict(event, &bubbles).unwrap();
+        repeats.dispatch_event(&e).unwrap();
+    };
+    for v in ["", "0", "7"] {
+        typed(v, "input");
+        sleep(Duration::ZERO).await;
+        assert_eq!(repeats.value(), v);
+    }
+    assert_eq!(seen.borrow()[1..], ["repeats 7"]);
+    typed("", "change");
+    sleep(Duration::ZERO).await;
+    assert_eq!(repeats.value(), config.repeats.to_string());
+    assert_eq!(seen.borrow().len(), 2, "{:?}", seen.borrow());
 }
 
 #[wasm_bindgen_test]

@@ -53,6 +53,9 @@ pub const MAX_POOL: usize = 16;
 
 pub const MIN_SIZE: usize = 10;
 
+/// The most repeats a run takes (the fewest is 1).
+pub const MAX_REPEATS: usize = 100;
+
 impl Config {
     pub fn for_chapter(chapter: usize) -> Config {
         let c = &CHAPTERS[chapter];
@@ -431,7 +434,7 @@ impl Reducible for State {
                 }
                 .settle()
             }
-            Action::Repeats(r) => s.config.repeats = r.clamp(1, 100),
+            Action::Repeats(r) => s.config.repeats = r.clamp(1, MAX_REPEATS),
             Action::Budget(b) if BUDGETS.contains(&b) => s.config.budget_s = b,
             Action::Budget(_) => {}
             Action::Threads(t) if t <= s.config.pool => s.config.threads = t,

@@ -6,7 +6,7 @@ use lanes_harness::protocol::Rung;
 use lanes_kernels::{DType, Op, Strategy};
 
 use crate::chapters::CHAPTERS;
-use crate::state::{Config, MAX_POOL, MIN_SIZE};
+use crate::state::{Config, MAX_POOL, MAX_REPEATS, MIN_SIZE};
 
 /// Longest parameter value echoed back in a note.
 const ECHO: usize = 40;
@@ -152,9 +152,9 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
     }
     if let Some(v) = get("repeats") {
         match v.parse::<usize>() {
-            Ok(r) if (1..=100).contains(&r) => c.repeats = r,
+            Ok(r) if (1..=MAX_REPEATS).contains(&r) => c.repeats = r,
             _ => notes.push(format!(
-                "repeats {} is not 1 to 100: using {}",
+                "repeats {} is not 1 to {MAX_REPEATS}: using {}",
                 shown(v),
                 c.repeats
             )),

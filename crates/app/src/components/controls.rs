@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Action, Config, MIN_SIZE};
+use crate::state::{Action, Config, MAX_REPEATS, MIN_SIZE};
 
 /// Where the measurement worker is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +95,37 @@ pub fn Controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    let on_repeats = parsed(&act, input_value, Action::Repeats);
+    // Repeats is typed, and the app re-renders while it is (samples arrive,
+    // the worker restarts), each time setting the field back to the config's
+    // value. So what is typed is kept as a draft: each keystroke that makes
+    // a valid count commits it at once, the draft is what the field shows
+    // until it is left, and leaving it commits the value (clamped into
+    // range) or, if it is not a number, puts the last count back.
+    let draft = use_state_eq(|| None::<String>);
+    let on_repeats_input = {
+        let (act, draft) = (act.clone(), draft.clone());
+        Callback::from(move |e: InputEvent| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .map(|s| s.value())
+                .unwrap_or_default();
+            if let Ok(r) = v.parse::<usize>()
+                && (1..=MAX_REPEATS).contains(&r)
+            {
+                act.emit(Action::Repeats(r));
+            }
+            draft.set(Some(v));
+        })
+    };
+    let on_repeats = {
+        let (commit, draft) = (parsed(&act, input_value, Action::Repeats), draft.clone());
+        Callback::from(move |e: Event| {
+            commit.emit(e);
+            draft.set(None);
+        })
+    };
+    let repeats_shown = (*draft).clone().unwrap_or_else(|| c.repeats.to_string());
     let on_budget = parsed(&act, select_value, Action::Budget);
     let on_threads = parsed(&act, select_value, Action::Threads);
     // Why the thread count cannot be chosen, when it cannot.
@@ -164,7 +194,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     </select>
                 </label>
                 <label>{ "Repeats" }
-                    <input type="number" min="1" max="100" value={c.repeats.to_string()} onchange={on_repeats} aria-label="Repeats" />
+                    <input type="number" min="1" max={MAX_REPEATS.to_string()} value={repeats_shown} oninput={on_repeats_input} onchange={on_repeats} aria-label="Repeats" />
                 </label>
                 <label title={threads_off.clone()}>{ "Threads" }
                     <select onchange={on_threads} aria-label="Threads" disabled={threads_off.is_some()}>
