@@ -148,7 +148,7 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
 });
 
 test('Stop ends a long run, keeps what arrived, keeps what was typed meanwhile, and the page keeps working', async () => {
-  const { page: p, errors } = await page('?op=exp&dtype=f64&size=3000000&variants=js-array,scalar,simd&repeats=20');
+  const { page: p, errors } = await page('?op=exp&dtype=f64&size=3000000&variants=js-array,scalar,simd&repeats=100');
   await p.getByRole('button', { name: 'Run', exact: true }).click();
   await p.waitForSelector('.chart svg circle', { timeout: 60_000 });
   // The count for the next run is typed while this one runs: every sample

@@ -2,7 +2,8 @@
 // runs each through `window.lanes.run` on the served page, in the same
 // worker the UI uses, and writes one JSON object per line to stdout:
 // {"type":"load",...} (the page's first and warm loads: time to a usable
-// Run button, and every file it fetched with its gzip size), then
+// Run button, and every file it fetched with its gzip size; left out with
+// `--no-load` after the URL), then
 // {"type":"ready","env":...}, then {"type":"run-done","summary":...} or
 // {"type":"error","request":...,"message":...} per request.
 
@@ -57,6 +58,8 @@ async function measureLoad(browser, url) {
 }
 
 const url = process.argv[2];
+// `--no-load`: the page's loading was measured already (an earlier pass).
+const measure = !process.argv.includes('--no-load');
 const input = await new Promise((resolve) => {
   let s = '';
   process.stdin.on('data', (d) => (s += d));
@@ -67,7 +70,7 @@ const requests = JSON.parse(input);
 const browser = await launch();
 let failed = false;
 try {
-  console.log(JSON.stringify(await measureLoad(browser, url)));
+  if (measure) console.log(JSON.stringify(await measureLoad(browser, url)));
   const { page, errors } = await open(browser.context, url);
   const env = await page.evaluate(() => window.lanes.ready);
   console.log(JSON.stringify({ type: 'ready', env }));

@@ -140,7 +140,9 @@ test('served cross-origin isolated, the threaded build runs simd-threads on a po
 
 // The worker's start must end, whatever happens in it: a pool thread that
 // never runs, or a start that hangs anywhere, leaves a page that works on
-// one thread and says why (lanes.js and worker.js; the faults are theirs).
+// one thread and says why; a pool start that blocks the worker is first
+// tried once more with threads (lanes.js and worker.js; the faults are
+// theirs).
 test('a pool thread that never answers is not waited for: one thread, and the reason', { timeout: 90_000 }, async (t) => {
   if (!ISOLATED_URL) return t.skip('LANES_URL is not set');
   const browser = await launch();
@@ -202,7 +204,7 @@ test('a pool start that blocks the worker is tried again, and the page gets its 
     // then starts a fresh worker, with threads, once.
     const opened = await open(browser.context, ISOLATED_URL, () => {
       window.lanesStartFault = 'blocked-pool';
-      window.lanesStallMs = 3000;
+      window.lanesStageLimitMs = 3000;
       window.lanesStages = [];
       window.addEventListener('lanes-stage', (e) => window.lanesStages.push(e.detail));
     });

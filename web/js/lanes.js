@@ -18,7 +18,8 @@ const PAGE_ID = crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 /// worker's thread) is tried once more with threads; otherwise, or if it
 /// stalls again, the worker is replaced by one that starts without threads,
 /// and if that one stalls as well, `ready` fails with the stage it was stuck
-/// in. (The end-to-end tests shorten the first start's with `lanesStallMs`.)
+/// in. (The end-to-end tests shorten the first worker's with `lanesStallMs`,
+/// and its stages' own limits with `lanesStageLimitMs`.)
 const STALL_MS = 30000;
 
 class Lanes {
@@ -41,6 +42,7 @@ class Lanes {
     const worker = new Worker(url, { type: 'module' });
     this.worker = worker;
     this.stallMs = this.generation ? STALL_MS : (window.lanesStallMs ?? STALL_MS);
+    this.stageLimitMs = this.generation ? undefined : window.lanesStageLimitMs;
     this.generation = (this.generation ?? 0) + 1;
     worker.postMessage({ lock: `lanes-worker-${PAGE_ID}-${this.generation}` });
     if (!this.starting) {
@@ -94,6 +96,7 @@ class Lanes {
   progress(stage, { limitMs, retry } = {}) {
     this.stage = stage;
     this.retryable = Boolean(retry);
+    if (limitMs) limitMs = this.stageLimitMs ?? limitMs;
     this.stageMs = Math.min(limitMs ?? this.stallMs, this.stallMs);
     clearTimeout(this.stallTimer);
     this.stallTimer = setTimeout(() => this.stalled(), this.stageMs);
@@ -104,27 +107,31 @@ class Lanes {
   settle() {
     clearTimeout(this.stallTimer);
     this.starting = false;
+    this.retrying = false;
   }
 
   stalled() {
     const why = `its start made no progress for ${this.stageMs / 1000} s (it was ${this.stage})`;
     this.worker.terminate();
     this.worker = null;
-    // Runs sent while it started would wait for it for ever.
-    this.failAll(`the worker's start was given up: ${why}`);
-    if (!this.single && this.retryable && !this.retried) {
-      // Rare and not known to repeat: a fresh worker starts with threads.
+    if (!this.single && this.retryable && !this.retrying) {
+      // Rare and not known to repeat: a fresh worker starts with threads,
+      // once per start. (`retried` keeps why, for the tests.)
+      this.retrying = true;
       this.retried = why;
       console.warn(`Lanes: the worker was started again: ${why}`);
+      this.failAll(`the worker's start was begun again: ${why}`);
       this.spawn();
       return;
     }
+    // Runs sent while it started would wait for it for ever.
+    this.failAll(`the worker's start was given up: ${why}`);
     if (this.single) {
       this.settle();
       this.readyReject(new Error(`the worker did not start: ${why}`));
       return;
     }
-    this.single = `the threaded engine was given up: ${why}${this.retried ? ', on a second try' : ''}`;
+    this.single = `the threaded engine was given up: ${why}${this.retrying ? ', on a second try' : ''}`;
     this.spawn();
   }
 

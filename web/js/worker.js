@@ -1,7 +1,8 @@
 // The Web Worker: all measurement happens here, never on the page's thread.
 // Messages in: { lock } (first), then { id, request } and the tests' { fault }.
 // Messages out: { id, event } where `event` is a JSON string of the engine's
-// events (see crates/harness/src/protocol.rs); while it starts { stage }, then
+// events (see crates/harness/src/protocol.rs); while it starts { stage,
+// limitMs?, retry? } (see `stage`), then
 // once { ready: envJson } or { failed: message }; and { locked } when it holds
 // its lifetime lock.
 //
@@ -123,7 +124,6 @@ async function threaded() {
   // starts (a Content-Security-Policy without `worker-src blob:`, say), the
   // promise never settles: give up after a while rather than hang.
   stage(`starting a pool of ${cores} threads`, { limitMs: POOL_STALL_MS, retry: true });
-  if (START_FAULT === 'blocked-pool') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   let timer;
   const late = new Promise((_, reject) => {
     timer = setTimeout(
@@ -138,6 +138,8 @@ async function threaded() {
   } finally {
     clearTimeout(timer);
   }
+  // Where the real hang was: the pool's workers run, this thread is stuck.
+  if (START_FAULT === 'blocked-pool') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   // Every thread must show that it runs, and the worker must not block on
   // one that never does: the pool is asked without waiting, and the answers
   // are counted until they are all in or time is up. The engine then checks

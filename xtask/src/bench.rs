@@ -206,15 +206,17 @@ fn requests(o: &Options) -> Vec<RunRequest> {
     out
 }
 
-/// Runs the requests and returns the raw lines (ready, run-done, error).
-/// Runs `reqs` (`o.passes` times over, the whole list each time, so that
-/// a row's passes are minutes apart: on a shared machine a neighbour's load
-/// comes and goes, and a row timed only inside one busy spell reads up to
-/// 1.5x slow) and returns the runner's lines.
-fn execute(o: &Options, reqs: &[RunRequest]) -> Result<Vec<Value>> {
-    let reqs: Vec<RunRequest> = (0..o.passes).flat_map(|_| reqs.iter().cloned()).collect();
-    let reqs = &reqs[..];
-    let (mut child, input) = if o.native {
+/// Where the suite runs: built (and served) once for a whole bench.
+enum Runner {
+    /// The native harness binary.
+    Native(std::path::PathBuf),
+    /// The site, served cross-origin isolated at this URL.
+    Browser(String),
+}
+
+/// Builds what `o` runs on: the native harness, or dist/ and a server.
+fn prepare(o: &Options) -> Result<Runner> {
+    if o.native {
         run(cargo().args([
             "build",
             "--release",
@@ -223,33 +225,52 @@ fn execute(o: &Options, reqs: &[RunRequest]) -> Result<Vec<Value>> {
             "--bin",
             "lanes-native",
         ]))?;
-        let exe = root().join("target/release/lanes-native");
-        let lines: Vec<String> = reqs
-            .iter()
-            .map(|r| serde_json::to_string(r).expect("serializes"))
-            .collect();
-        let child = Command::new(exe)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn();
-        (child.map_err(|e| e.to_string())?, lines.join("\n") + "\n")
-    } else {
-        install::browser_tools()?;
-        let dist = site::build()?;
-        let port = serve::start(dist, 0, serve::Mode::Isolated)?;
-        let url = format!("http://127.0.0.1:{port}/");
-        eprintln!("serving dist/ at {url} (cross-origin isolated)");
-        let child = Command::new("node")
-            .arg("bench.mjs")
-            .arg(&url)
-            .current_dir(root().join("tests/e2e"))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn();
-        (
-            child.map_err(|e| e.to_string())?,
-            serde_json::to_string(reqs).expect("serializes"),
-        )
+        return Ok(Runner::Native(root().join("target/release/lanes-native")));
+    }
+    install::browser_tools()?;
+    let dist = site::build()?;
+    let port = serve::start(dist, 0, serve::Mode::Isolated)?;
+    let url = format!("http://127.0.0.1:{port}/");
+    eprintln!("serving dist/ at {url} (cross-origin isolated)");
+    Ok(Runner::Browser(url))
+}
+
+/// Runs `reqs` `passes` times over, the whole list each time, so that a
+/// row's passes are minutes apart (on a shared machine a neighbour's load
+/// comes and goes, and a row timed only inside one busy spell reads up to
+/// 1.5x slow), and returns the runner's lines: load (the browser's, if
+/// `load`), ready, run-done and error.
+fn execute(runner: &Runner, reqs: &[RunRequest], passes: usize, load: bool) -> Result<Vec<Value>> {
+    let reqs: Vec<RunRequest> = (0..passes).flat_map(|_| reqs.iter().cloned()).collect();
+    let reqs = &reqs[..];
+    let (mut child, input) = match runner {
+        Runner::Native(exe) => {
+            let lines: Vec<String> = reqs
+                .iter()
+                .map(|r| serde_json::to_string(r).expect("serializes"))
+                .collect();
+            let child = Command::new(exe)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn();
+            (child.map_err(|e| e.to_string())?, lines.join("\n") + "\n")
+        }
+        Runner::Browser(url) => {
+            let mut node = Command::new("node");
+            node.arg("bench.mjs").arg(url);
+            if !load {
+                node.arg("--no-load");
+            }
+            let child = node
+                .current_dir(root().join("tests/e2e"))
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn();
+            (
+                child.map_err(|e| e.to_string())?,
+                serde_json::to_string(reqs).expect("serializes"),
+            )
+        }
     };
     child
         .stdin
@@ -541,7 +562,7 @@ pub(crate) fn bench(args: &[String]) -> Result {
     let report = if o.numpy {
         measure_beside_native_and_numpy(&o, &reqs)?
     } else {
-        report(&execute(&o, &reqs)?)?
+        report(&execute(&prepare(&o)?, &reqs, o.passes, true)?)?
     };
     if report["load"].is_object() {
         eprintln!("{}", loading(&report["load"]));
@@ -587,23 +608,19 @@ pub(crate) fn bench(args: &[String]) -> Result {
 /// in one run and 1.02x in the next, while back-to-back runs of the two
 /// ranged over 415-502 and 392-647 µs.) Every row keeps its best pass.
 fn measure_beside_native_and_numpy(o: &Options, reqs: &[RunRequest]) -> Result<Value> {
-    let once = Options {
-        passes: 1,
-        json: None,
-        markdown: None,
-        ..o.clone()
-    };
     let native = Options {
         native: true,
-        ..once.clone()
+        ..o.clone()
     };
     let native_reqs = requests(&native);
+    let (browser, native) = (prepare(o)?, prepare(&native)?);
     let (mut browser_lines, mut native_lines) = (Vec::new(), Vec::new());
     let mut numpy: Vec<Value> = Vec::new();
     for pass in 1..=o.passes {
         eprintln!("pass {pass} of {}: browser, native, NumPy", o.passes);
-        browser_lines.extend(execute(&once, reqs)?);
-        native_lines.extend(execute(&native, &native_reqs)?);
+        // Loading is measured once: in the first pass's fresh browser.
+        browser_lines.extend(execute(&browser, reqs, 1, pass == 1)?);
+        native_lines.extend(execute(&native, &native_reqs, 1, false)?);
         let again = numpy_times(reqs, o.repeats)?;
         if numpy.is_empty() {
             numpy = again;

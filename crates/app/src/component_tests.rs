@@ -96,20 +96,26 @@ async fn controls_show_the_config_and_emit_actions() {
     let seen: Rc<RefCell<Vec<String>>> = Rc::default();
     let log = seen.clone();
     let config = Config::for_chapter(0);
-    let el = render::<Controls>(ControlsProps {
+    let props = |progress| ControlsProps {
         config: config.clone(),
         running: false,
         worker: crate::components::controls::Worker::Ready,
-        progress: (0, 0),
-        on_action: Callback::from(move |a: Action| match a {
-            Action::Toggle(r) => log.borrow_mut().push(r.name().to_owned()),
-            Action::Repeats(r) => log.borrow_mut().push(format!("repeats {r}")),
-            _ => {}
+        progress,
+        on_action: Callback::from({
+            let log = log.clone();
+            move |a: Action| match a {
+                Action::Toggle(r) => log.borrow_mut().push(r.name().to_owned()),
+                Action::Repeats(r) => log.borrow_mut().push(format!("repeats {r}")),
+                _ => {}
+            }
         }),
         on_run: Callback::noop(),
         on_stop: Callback::noop(),
-    })
-    .await;
+    };
+    let el = root();
+    let mut app =
+        yew::Renderer::<Controls>::with_root_and_props(el.clone(), props((0, 0))).render();
+    sleep(Duration::ZERO).await;
     let op: web_sys::HtmlSelectElement = el
         .query_selector("select")
         .unwrap()
@@ -136,14 +142,15 @@ async fn controls_show_the_config_and_emit_actions() {
         .unchecked_into();
     assert!(stop.disabled(), "Stop is off while nothing runs");
     // Repeats: a keystroke that makes a valid count commits it; one that
-    // does not (a cleared field, 0) commits nothing and is kept as typed;
-    // leaving a field that is not a count puts the configured count back.
+    // does not (a cleared field, 0) commits nothing; either way what was
+    // typed stays while the controls re-render with the old count (as they
+    // do when samples arrive). Leaving the field shows the count in force.
     let repeats: web_sys::HtmlInputElement = el
         .query_selector("input[type=number]")
         .unwrap()
         .unwrap()
         .unchecked_into();
-    assert_eq!(repeats.value(), config.repeats.to_string());
+    assert_eq!((config.repeats, repeats.value().as_str()), (7, "7"));
     let bubbles = web_sys::EventInit::new();
     bubbles.set_bubbles(true);
     let typed = |v: &str, event: &str| {
@@ -151,16 +158,31 @@ async fn controls_show_the_config_and_emit_actions() {
         let e = Event::new_with_event_init_dict(event, &bubbles).unwrap();
         repeats.dispatch_event(&e).unwrap();
     };
-    for v in ["", "0", "7"] {
+    for (k, v) in ["", "0", "12"].into_iter().enumerate() {
         typed(v, "input");
         sleep(Duration::ZERO).await;
-        assert_eq!(repeats.value(), v);
+        app.update(props((k + 1, 100)));
+        sleep(Duration::ZERO).await;
+        assert_eq!(repeats.value(), v, "after a re-render");
     }
-    assert_eq!(seen.borrow()[1..], ["repeats 7"]);
+    assert_eq!(seen.borrow()[1..], ["repeats 12"]);
+    // Left as "" (a change event): nothing is committed and the field shows
+    // the count in force (the props' 7: they do not follow the actions here).
     typed("", "change");
     sleep(Duration::ZERO).await;
-    assert_eq!(repeats.value(), config.repeats.to_string());
+    assert_eq!(repeats.value(), "7");
     assert_eq!(seen.borrow().len(), 2, "{:?}", seen.borrow());
+    // Typed away and back, no change event comes: the blur drops the draft.
+    typed("5", "input");
+    sleep(Duration::ZERO).await;
+    assert_eq!(repeats.value(), "5");
+    typed("5", "blur");
+    sleep(Duration::ZERO).await;
+    assert_eq!(repeats.value(), "7");
+    // Past the range, a change commits it all the same (the reducer clamps).
+    typed("150", "change");
+    sleep(Duration::ZERO).await;
+    assert_eq!(seen.borrow()[2..], ["repeats 5", "repeats 150"]);
 }
 
 #[wasm_bindgen_test]

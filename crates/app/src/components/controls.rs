@@ -98,18 +98,14 @@ pub fn Controls(p: &ControlsProps) -> Html {
     // Repeats is typed, and the app re-renders while it is (samples arrive,
     // the worker restarts), each time setting the field back to the config's
     // value. So what is typed is kept as a draft: each keystroke that makes
-    // a valid count commits it at once, the draft is what the field shows
-    // until it is left, and leaving it commits the value (clamped into
+    // a valid count commits it at once, and the draft is what the field
+    // shows until it is left. A change commits the value (clamped into
     // range) or, if it is not a number, puts the last count back.
     let draft = use_state_eq(|| None::<String>);
     let on_repeats_input = {
         let (act, draft) = (act.clone(), draft.clone());
         Callback::from(move |e: InputEvent| {
-            let v = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .map(|s| s.value())
-                .unwrap_or_default();
+            let v = input_value(&e);
             if let Ok(r) = v.parse::<usize>()
                 && (1..=MAX_REPEATS).contains(&r)
             {
@@ -124,6 +120,12 @@ pub fn Controls(p: &ControlsProps) -> Html {
             commit.emit(e);
             draft.set(None);
         })
+    };
+    // No change event comes when the value is what it was on focus (typed
+    // away and back): leaving the field drops the draft all the same.
+    let on_repeats_left = {
+        let draft = draft.clone();
+        Callback::from(move |_: FocusEvent| draft.set(None))
     };
     let repeats_shown = (*draft).clone().unwrap_or_else(|| c.repeats.to_string());
     let on_budget = parsed(&act, select_value, Action::Budget);
@@ -194,7 +196,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     </select>
                 </label>
                 <label>{ "Repeats" }
-                    <input type="number" min="1" max={MAX_REPEATS.to_string()} value={repeats_shown} oninput={on_repeats_input} onchange={on_repeats} aria-label="Repeats" />
+                    <input type="number" min="1" max={MAX_REPEATS.to_string()} value={repeats_shown} oninput={on_repeats_input} onchange={on_repeats} onblur={on_repeats_left} aria-label="Repeats" />
                 </label>
                 <label title={threads_off.clone()}>{ "Threads" }
                     <select onchange={on_threads} aria-label="Threads" disabled={threads_off.is_some()}>
