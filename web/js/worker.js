@@ -14,17 +14,19 @@
 // The pool's size: every core the browser reports, at most 16 (each thread
 // is a Web Worker with its own instance of the module).
 const MAX_POOL = 16;
-// How long the pool may take to start (it takes ~0.1 s), and then to show
-// that every thread runs (~1 ms).
-const POOL_TIMEOUT_MS = 8000;
+// How long the pool may take to start (it takes ~0.1 s: 51-173 ms in 78
+// Firefox starts on a 2-core VM), and then to show that every thread runs
+// (~1 ms).
+const POOL_TIMEOUT_MS = 4000;
 const ANSWER_TIMEOUT_MS = 5000;
 // The pool's start ends in a call that blocks this thread until every pool
 // thread runs (rayon's `build_global`), so a thread that never starts can
-// hang it where no timer here fires: seen in Firefox, rarely. Only the page
-// can see that; it is told to give this stage this long (longer than
+// hang it where no timer here fires: in Firefox 153, 2 starts in 80 (the
+// fresh worker then started in ~0.2 s, both times). Only the page can see
+// that; it is told to give this stage this long (longer than
 // POOL_TIMEOUT_MS, which answers the cases that do not block) and then to
 // try a fresh worker once.
-const POOL_STALL_MS = 12000;
+const POOL_STALL_MS = 5000;
 
 // Faults for the end-to-end tests, named in this script's query string
 // (lanes.js passes the page's `lanesStartFault` on): 'silent-pool', one of
