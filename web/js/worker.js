@@ -19,13 +19,13 @@ const MAX_POOL = 16;
 // (~1 ms).
 const POOL_TIMEOUT_MS = 4000;
 const ANSWER_TIMEOUT_MS = 5000;
-// The pool's start ends in a call that blocks this thread until every pool
-// thread runs (rayon's `build_global`), so a thread that never starts can
-// hang it where no timer here fires: in Firefox 153, 2 starts in 80 (the
-// fresh worker then started in ~0.2 s, both times). Only the page can see
-// that; it is told to give this stage this long (longer than
-// POOL_TIMEOUT_MS, which answers the cases that do not block) and then to
-// try a fresh worker once.
+// The pool's start can hold this thread where no timer here fires: it ends
+// in a call that blocks until every pool thread runs (rayon's
+// `build_global`). In Firefox 153 it hung in 2 starts of 80, each time with
+// one of the two pool threads never beginning its init; the fresh worker
+// then started in ~0.2 s, both times. Only the page can see that; it is
+// told to give this stage this long (longer than POOL_TIMEOUT_MS, which
+// answers the cases that do not block) and then to try a fresh worker once.
 const POOL_STALL_MS = 5000;
 
 // Faults for the end-to-end tests, named in this script's query string
@@ -140,7 +140,8 @@ async function threaded() {
   } finally {
     clearTimeout(timer);
   }
-  // Where the real hang was: the pool's workers run, this thread is stuck.
+  // This thread held for good, as in the real hang (after the pool's start,
+  // where no timer here can fire).
   if (START_FAULT === 'blocked-pool') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   // Every thread must show that it runs, and the worker must not block on
   // one that never does: the pool is asked without waiting, and the answers

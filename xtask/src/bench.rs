@@ -605,8 +605,9 @@ pub(crate) fn bench(args: &[String]) -> Result {
 /// are spread over the same stretch of time. (Run side after side, the
 /// browser's passes and the native ones fell in different spells of a
 /// neighbour's load: a memory-bound row, sum i16 at 1e7, read 0.78x native
-/// in one run and 1.02x in the next, while back-to-back runs of the two
-/// ranged over 415-502 and 392-647 µs.) Every row keeps its best pass.
+/// in one run and 1.02x in another, while back-to-back runs of the two
+/// ranged over 415-502 µs (browser) and 392-647 µs (native).) Every row
+/// keeps its best pass.
 fn measure_beside_native_and_numpy(o: &Options, reqs: &[RunRequest]) -> Result<Value> {
     let native = Options {
         native: true,
