@@ -121,20 +121,20 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
   const [numpy, js, scalar, simd] = await blocks.allTextContents();
   assert.match(numpy, /np\.sum/);
   assert.match(js, /=>/);
-  assert.match(scalar, /fn sum</);
-  assert.match(simd, /fn sum</);
-  assert.ok(fetched.some((f) => f.endsWith('/src/scalar/reduce.rs')), fetched.join(' '));
-  assert.ok(fetched.some((f) => f.endsWith('/src/simd/reduce.rs')), fetched.join(' '));
+  assert.match(scalar, /fn each</);
+  assert.match(simd, /fn vectors</);
+  // The op's one file, named after it, fetched once for both blocks.
+  assert.deepEqual(fetched.filter((f) => f.includes('/src/')).map((f) => f.replace(/.*\/src\//, 'src/')), ['src/ops/sum.rs']);
   // Another op: its own files, fetched as the panel is open.
   await p.getByRole('combobox', { name: 'Operation' }).selectOption('add');
-  await p.waitForFunction(() => /fn add</.test(document.querySelector('details.code').textContent));
-  assert.match((await blocks.allTextContents())[3], /fn add</);
+  await p.waitForFunction(() => /x\.add\(y\)/.test(document.querySelector('details.code').textContent));
+  assert.match((await blocks.allTextContents())[3], /fn vectors<[^]*x\.add\(y\)/);
   assert.deepEqual(errors, []);
 
-  // A file that cannot be had says so in its block; the page keeps working.
-  // (i-k-j: both a scalar and a SIMD kernel, each in its own file.)
+  // A file that cannot be had says so in its blocks; the page keeps working.
+  // (i-k-j: both a scalar and a SIMD kernel, in the op's file.)
   const { page: q } = await page('?op=matmul&strategy=ikj&size=64');
-  await q.route('**/src/simd/matmul.rs', (r) => r.fulfill({ status: 404, body: 'gone' }));
+  await q.route('**/src/ops/matmul.rs', (r) => r.fulfill({ status: 404, body: 'gone' }));
   await q.locator('details.code summary').click();
   // Every block has settled: the missing file says so, the others show code.
   await q.waitForFunction(() => {
@@ -142,8 +142,9 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
     return text.includes('Could not load') && !text.includes('Loading');
   });
   const shown = await q.locator('details.code .code-block code').allTextContents();
-  assert.equal(shown[3], 'Could not load src/simd/matmul.rs: HTTP 404.');
-  assert.match(shown[2], /fn matmul_/);
+  assert.equal(shown[2], 'Could not load src/ops/matmul.rs: HTTP 404.');
+  assert.equal(shown[3], 'Could not load src/ops/matmul.rs: HTTP 404.');
+  assert.match(shown[1], /=>/);
   await runAndWait(q);
 });
 

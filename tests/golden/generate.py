@@ -86,6 +86,7 @@ def main():
             b = np.roll(a, 3) if a.size else a
             save("add", "default", dt, name, [a, b], a + b)
             save("multiply", "default", dt, name, [a, b], a * b)
+            save("minimum", "default", dt, name, [a, b], np.minimum(a, b))
             save("axpy", "default", dt, name, [a, b], np.asarray(ALPHA, dtype=dt) * a + b)
             save("add_scalar", "default", dt, name, [a], a + np.asarray(SCALAR, dtype=dt))
             save("where", "default", dt, name, [a, b], np.where(a > 0, a, b))

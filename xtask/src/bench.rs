@@ -113,7 +113,7 @@ fn parse(args: &[String]) -> Result<Options> {
             .parse()
             .map_err(|e: lanes_kernels::Error| e.to_string())?;
         let strategy = if strategy.is_empty() {
-            op.info().strategies[0]
+            op.row().default_strategy()
         } else {
             strategy
                 .parse()
@@ -163,7 +163,7 @@ fn requests(o: &Options) -> Vec<RunRequest> {
         let sizes = if sizes.is_empty() { &o.sizes } else { sizes };
         for &dtype in &o.dtypes {
             for &n in sizes {
-                let shape = if op.info().matrix {
+                let shape = if op.row().matrix {
                     let r = (n as f64).sqrt().round() as usize;
                     Shape::Matrix(r, r)
                 } else {

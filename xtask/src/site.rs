@@ -290,8 +290,7 @@ pub(crate) fn build() -> Result<PathBuf> {
         "_headers",
         "index.html",
         // The code panel's sources (index.html copies them).
-        "src/scalar/reduce.rs",
-        "src/simd/reduce.rs",
+        "src/ops/sum.rs",
     ]
     .iter()
     .all(|f| dist.join(f).exists());

@@ -160,7 +160,7 @@ fn App() -> Html {
                     imported={state.imported.clone()} import_error={state.import_error.clone()} on_import={on_import} />
                 <EmbedCode config={state.config.clone()} />
                 <SweepPanel sweep={state.sweep.clone()} running={running} on_sweep={on_sweep} dark={state.dark}
-                    unit={state.config.op.info().unit} threads_blocked={threads_blocked} />
+                    unit={state.config.op.row().unit} threads_blocked={threads_blocked} />
                 <CodePanel op={state.config.op} strategy={state.config.strategy} />
             </main>
         </>

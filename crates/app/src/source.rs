@@ -9,85 +9,73 @@ use lanes_kernels::{DType, Op, Strategy, Variant};
 /// The served path of the JavaScript loops.
 const JS: &str = "js/baselines.js";
 
-fn scalar_path(file: &str) -> String {
-    format!("src/scalar/{file}.rs")
-}
-
-fn simd_path(file: &str) -> String {
-    format!("src/simd/{file}.rs")
-}
-
-/// The file and function of an (op, strategy)'s kernel.
-fn kernel(op: Op, strategy: Strategy) -> Option<(&'static str, &'static str)> {
-    use Strategy as S;
-    Some(match (op, strategy) {
-        (Op::Add, _) => ("elementwise", "add"),
-        (Op::Multiply, _) => ("elementwise", "multiply"),
-        (Op::Axpy, _) => ("elementwise", "axpy"),
-        (Op::Sqrt, _) => ("elementwise", "sqrt"),
-        (Op::Exp, _) => ("elementwise", "exp"),
-        (Op::AddScalar, _) => ("elementwise", "add_scalar"),
-        (Op::Where, _) => ("elementwise", "where_positive"),
-        (Op::Clip, _) => ("elementwise", "clip"),
-        (Op::Ravel, S::Copy) => ("elementwise", "copy"),
-        (Op::Ravel, _) => return None,
-        (Op::Sum | Op::Mean, _) => ("reduce", "sum"),
-        (Op::Max, _) => ("reduce", "max"),
-        (Op::Dot, _) => ("reduce", "dot"),
-        (Op::AddRow, S::Tile) => ("broadcast", "add_row_tile"),
-        (Op::AddRow, _) => ("broadcast", "add_row_broadcast"),
-        (Op::Matmul, S::Ijk) => ("matmul", "matmul_ijk"),
-        (Op::Matmul, S::Ikj) => ("matmul", "matmul_ikj"),
-        (Op::Matmul, _) => ("matmul", "matmul_blocked"),
-        (Op::Sort, _) => ("sort", "sort"),
-        (Op::Convolve, _) => ("convolve", "convolve"),
-        (Op::SumAxis, S::Columns) => ("layout", "sum_cols"),
-        (Op::SumAxis, _) => ("layout", "sum_rows"),
-        (Op::Transpose, S::Naive) => ("layout", "transpose_naive"),
-        (Op::Transpose, _) => ("layout", "transpose_tiled"),
-    })
+/// The served file of an op's kernels: `ops/<op>.rs`, named after the op.
+fn kernel_path(op: Op) -> String {
+    format!("src/ops/{}.rs", op.name())
 }
 
 /// The text of `fn name` (with its doc comment and attributes) in `src`.
 fn function(src: &str, name: &str) -> Option<String> {
-    let start = src.find(&format!("fn {name}<"))?;
+    let start = [format!("fn {name}<"), format!("fn {name}(")]
+        .iter()
+        .filter_map(|f| src.find(f.as_str()))
+        .min()?;
     let line_start = src[..start].rfind("\n\n").map_or(0, |i| i + 2);
     let end = src[start..].find("\n}\n").map(|i| start + i + 2)?;
     Some(src[line_start..end].to_owned())
 }
 
+/// Which rungs the panel's Rust blocks stand for: (serial, simd).
+fn offered(op: Op, strategy: Strategy) -> (bool, bool) {
+    let any = |vs: [Variant; 2]| vs.into_iter().any(|v| op.supports(strategy, DType::F32, v));
+    (
+        any([Variant::Scalar, Variant::Auto]),
+        any([Variant::Simd, Variant::SimdThreads]),
+    )
+}
+
 /// The served file each block of the code panel is cut from, in the
-/// panel's order: the JavaScript loops, the scalar loop (shown for every op
-/// with a kernel: it is also the plain loop a SIMD-only strategy replaces),
-/// and the SIMD kernel (for ops with a SIMD rung).
+/// panel's order: the JavaScript loops, the op's plain loop (shown for every
+/// op with a kernel: it is also the plain loop a SIMD-only strategy
+/// replaces), and its SIMD kernel (for ops with a SIMD rung). Both Rust
+/// blocks come from the op's own file; a view has no kernel.
 pub fn files(op: Op, strategy: Strategy) -> [Option<String>; 3] {
-    let file = kernel(op, strategy).map(|(file, _)| file);
-    let simd = [Variant::Simd, Variant::SimdThreads]
-        .into_iter()
-        .any(|v| op.supports(strategy, DType::F32, v));
-    [
-        Some(JS.to_owned()),
-        file.map(scalar_path),
-        file.filter(|_| simd).map(simd_path),
-    ]
+    let view = op
+        .row()
+        .form(strategy)
+        .is_some_and(|f| f.output == lanes_kernels::catalogue::OutShape::View);
+    let file = (!view).then(|| kernel_path(op));
+    let (_, simd) = offered(op, strategy);
+    [Some(JS.to_owned()), file.clone(), file.filter(|_| simd)]
 }
 
 /// The code of each block, in [`files`]' order, cut from the files `get`
-/// returns by served path.
+/// returns by served path. In an op's file the plain loop is `each` and the
+/// SIMD kernel `vectors` (`each_<strategy>`, `vectors_<strategy>` for ops
+/// with several strategies); an op built from other ops' kernels (`mean`)
+/// shows its `run` instead.
 pub fn code<'a>(
     op: Op,
     strategy: Strategy,
     get: impl Fn(&str) -> Option<&'a str>,
 ) -> [Option<String>; 3] {
     let [js_file, scalar, simd] = files(op, strategy);
-    let name = kernel(op, strategy).map(|(_, name)| name);
-    let cut = |path: Option<String>| get(&path?).and_then(|src| function(src, name?));
+    let suffix = match op.row().forms.len() {
+        1 => String::new(),
+        _ => format!("_{}", strategy.name()),
+    };
+    let (serial, vector) = offered(op, strategy);
+    let cut = |path: Option<String>, name: &str, or_run: bool| {
+        let src = get(&path?)?;
+        function(src, &format!("{name}{suffix}"))
+            .or_else(|| or_run.then(|| function(src, "run")).flatten())
+    };
     [
         js_file
             .and_then(|path| get(&path))
             .and_then(|src| js(src, op, strategy)),
-        cut(scalar),
-        cut(simd),
+        cut(scalar, "each", serial),
+        cut(simd, "vectors", vector),
     ]
 }
 
@@ -97,8 +85,8 @@ fn js(src: &str, op: Op, strategy: Strategy) -> Option<String> {
     let rest = &src[start..];
     let end = rest[1..].find("\n  },").map(|i| i + 1 + 4)?;
     let block = &rest[..end];
-    let info = op.info();
-    if info.strategies.len() > 1 {
+    let info = op.row();
+    if info.forms.len() > 1 {
         // Keep the strategy's own function.
         let s = block.find(&format!("\n    {}: ", strategy.name()))?;
         let body = &block[s + 1..];
@@ -126,7 +114,7 @@ mod tests {
     #[test]
     fn every_rung_shows_its_code() {
         for op in Op::ALL {
-            for &s in op.info().strategies {
+            for s in op.row().strategies() {
                 for path in files(op, s).into_iter().flatten() {
                     assert!(
                         served(&path).is_some(),

@@ -109,7 +109,7 @@ impl Config {
     }
 
     pub fn shape(&self) -> Shape {
-        if self.op.info().matrix {
+        if self.op.row().matrix {
             let r = ((self.size as f64).sqrt().round() as usize).max(1);
             Shape::Matrix(r, r)
         } else {
@@ -155,9 +155,9 @@ impl Config {
 
     /// Keeps the op, strategy, dtype and variants consistent after a change.
     fn settle(mut self) -> Config {
-        let info = self.op.info();
-        if !info.strategies.contains(&self.strategy) {
-            self.strategy = info.strategies[0];
+        let info = self.op.row();
+        if !info.has_strategy(self.strategy) {
+            self.strategy = info.default_strategy();
         }
         if !info.dtypes.contains(&self.dtype) {
             self.dtype = info.dtypes[0];
@@ -289,7 +289,7 @@ impl Config {
             }
             SweepKind::DTypes => self
                 .op
-                .info()
+                .row()
                 .dtypes
                 .iter()
                 .map(|&dtype| {

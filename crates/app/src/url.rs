@@ -56,12 +56,12 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
             Err(_) => notes.push(format!("unknown op {}: using {}", shown(v), c.op.name())),
         }
     }
-    let info = c.op.info();
+    let info = c.op.row();
     match get("strategy").map(|v| (v, v.parse::<Strategy>())) {
-        Some((_, Ok(s))) if info.strategies.contains(&s) => c.strategy = s,
+        Some((_, Ok(s))) if info.has_strategy(s) => c.strategy = s,
         Some((v, _)) => {
-            if !info.strategies.contains(&c.strategy) {
-                c.strategy = info.strategies[0];
+            if !info.has_strategy(c.strategy) {
+                c.strategy = info.default_strategy();
             }
             notes.push(format!(
                 "{} has no strategy {}: using {}",
@@ -70,7 +70,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
                 c.strategy.name()
             ));
         }
-        None if !info.strategies.contains(&c.strategy) => c.strategy = info.strategies[0],
+        None if !info.has_strategy(c.strategy) => c.strategy = info.default_strategy(),
         None => {}
     }
     match get("dtype").map(|v| (v, v.parse::<DType>())) {
@@ -408,9 +408,9 @@ mod tests {
         }
 
         fn valid(c: &Config) -> Result<(), TestCaseError> {
-            let info = c.op.info();
+            let info = c.op.row();
             prop_assert_eq!(c.chapter, c.chapter.min(CHAPTERS.len() - 1));
-            prop_assert!(info.strategies.contains(&c.strategy));
+            prop_assert!(info.has_strategy(c.strategy));
             prop_assert!(info.dtypes.contains(&c.dtype));
             prop_assert!((MIN_SIZE..=c.max_size()).contains(&c.size));
             prop_assert!(c.problem().is_ok());

@@ -141,7 +141,7 @@ fn array_info(o: &lanes_kernels::Operand) -> ArrayInfo {
 
 fn run_info(plan: &Plan, target_ns: f64, resolution_ns: f64) -> RunInfo {
     let p = &plan.problem;
-    let info = p.op.info();
+    let info = p.op.row();
     let cost = p.cost();
     RunInfo {
         op: p.op.name().to_owned(),

@@ -205,7 +205,7 @@ impl RunRequest {
             .map_err(|e: lanes_kernels::Error| e.to_string())?;
         let strategy = match &self.strategy {
             Some(s) => s.parse::<Strategy>().map_err(|e| e.to_string())?,
-            None => op.info().strategies[0],
+            None => op.row().forms[0].strategy,
         };
         let dtype: DType = self
             .dtype

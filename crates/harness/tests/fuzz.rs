@@ -137,8 +137,8 @@ fn coherent() -> impl Strategy<Value = (Value, Option<Value>, Value, Value)> {
         size_n(),
     )
         .prop_map(|(op, s, d, a, b)| {
-            let info = op.info();
-            let strategy = info.strategies[s.index(info.strategies.len())];
+            let info = op.row();
+            let strategy = info.forms[s.index(info.forms.len())].strategy;
             let dtype = info.dtypes[d.index(info.dtypes.len())];
             let shape = if info.matrix {
                 json!([a, b])

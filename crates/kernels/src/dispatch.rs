@@ -1,10 +1,15 @@
-//! The one entry point: run (op, strategy, variant, dtype) on inputs.
+//! The one entry point: run (op, strategy, variant, dtype) on inputs. It
+//! checks the call against the catalogue, then hands it to the op's own
+//! `run` (in `ops/<op>.rs`), which picks the rung.
 
-use crate::array::{Slice, SliceMut, Tagged};
-use crate::dtype::{DType, Element, Float};
+use core::ops::Range;
+
+use crate::array::{Shape, Slice, SliceMut, Tagged};
+use crate::catalogue::Variant;
+use crate::dtype::Element;
 use crate::error::Error;
-use crate::op::{Op, Problem, Strategy, Variant};
-use crate::{auto, par, scalar, simd};
+use crate::par;
+use crate::problem::Problem;
 
 /// The scalar parameters some ops take.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -50,15 +55,14 @@ pub fn run(
     out: SliceMut<'_>,
 ) -> Result<Outcome, Error> {
     check(problem, variant, inputs, &out)?;
-    let threads = threads.max(1);
-    match problem.dtype {
-        DType::I8 => run_any::<i8>(problem, variant, threads, inputs, params, out),
-        DType::I16 => run_any::<i16>(problem, variant, threads, inputs, params, out),
-        DType::I32 => run_any::<i32>(problem, variant, threads, inputs, params, out),
-        DType::I64 => run_any::<i64>(problem, variant, threads, inputs, params, out),
-        DType::F32 => run_float::<f32>(problem, variant, threads, inputs, params, out),
-        DType::F64 => run_float::<f64>(problem, variant, threads, inputs, params, out),
-    }
+    problem.op.run(Call {
+        problem,
+        variant,
+        threads: threads.max(1),
+        inputs,
+        params,
+        out,
+    })
 }
 
 fn check(
@@ -107,172 +111,162 @@ fn check(
             out.len()
         )));
     }
-    if p.op == Op::Max && p.shape.is_empty() {
-        return Err(Error::Empty("max"));
-    }
     Ok(())
 }
 
-/// Calls the kernel `$name` of the chosen rung.
-macro_rules! rung {
-    ($variant:expr, $threads:expr, $name:ident($($arg:expr),* $(,)?)) => {
-        match $variant {
-            Variant::Scalar => scalar::$name($($arg),*),
-            Variant::Auto => auto::$name($($arg),*),
-            Variant::Simd => simd::$name($($arg),*),
-            Variant::SimdThreads => par::$name($threads, $($arg),*),
+/// A checked call of one op: its arrays have the problem's dtypes and
+/// shapes, and the op offers the rung.
+pub(crate) struct Call<'a> {
+    pub(crate) problem: &'a Problem,
+    pub(crate) variant: Variant,
+    pub(crate) threads: usize,
+    inputs: &'a [Slice<'a>],
+    pub(crate) params: &'a Params,
+    out: SliceMut<'a>,
+}
+
+impl<'a> Call<'a> {
+    /// Input `i`, typed (`check` compared every dtype with the problem's).
+    pub(crate) fn input<T: Tagged>(&self, i: usize) -> &'a [T] {
+        T::unwrap(self.inputs[i]).unwrap_or(&[])
+    }
+
+    /// The output, typed.
+    pub(crate) fn out<T: Tagged>(&mut self) -> &mut [T] {
+        T::unwrap_mut(&mut self.out).unwrap_or(&mut [])
+    }
+
+    /// Writes a reduction's one number.
+    pub(crate) fn put<T: Tagged>(&mut self, x: T) -> Result<Outcome, Error> {
+        if let Some(o) = self.out::<T>().first_mut() {
+            *o = x;
+        }
+        Ok(Outcome::Written)
+    }
+
+    /// Columns of a 2-D problem (1 for a vector).
+    pub(crate) fn cols(&self) -> usize {
+        match self.problem.shape {
+            Shape::Matrix(_, c) => c,
+            Shape::Vector(_) => 1,
+        }
+    }
+
+    /// A parameter as the element type.
+    pub(crate) fn param<T: Element>(&self, pick: fn(&Params) -> f64) -> T {
+        T::from_f64(pick(self.params))
+    }
+
+    /// An elementwise op: `f(variant, inputs, out)` runs one rung on whole
+    /// arrays; `simd-threads` cuts the output on cache lines and runs the
+    /// `simd` rung on each piece, with the same range of every input.
+    pub(crate) fn map<T: Tagged>(
+        mut self,
+        f: impl Fn(Variant, &[&[T]], &mut [T]) + Sync,
+    ) -> Result<Outcome, Error> {
+        let n = self.inputs.len().min(2);
+        let ins: [&[T]; 2] = [self.input(0), self.input(n.saturating_sub(1))];
+        let (variant, threads) = (self.variant, self.threads);
+        let out = self.out::<T>();
+        match variant {
+            Variant::SimdThreads => par::map(threads, &ins[..n], out, &|x, o| {
+                f(Variant::Simd, x, o);
+            }),
+            v => f(v, &ins[..n], out),
+        }
+        Ok(Outcome::Written)
+    }
+
+    /// A reduction written to the output: see [`reduce`].
+    pub(crate) fn reduce<S: Tagged + Send>(
+        mut self,
+        len: usize,
+        align: usize,
+        f: impl Fn(Variant, Range<usize>) -> S + Sync,
+        g: impl Fn(S, S) -> S + Sync,
+    ) -> Result<Outcome, Error> {
+        let s = reduce(self.variant, self.threads, len, align, f, g);
+        self.put(s)
+    }
+
+    /// The dtype's name where an op's `run` meets a dtype it has no
+    /// kernel for (`check` refuses those first).
+    pub(crate) fn unsupported(&self) -> Error {
+        Error::Variant {
+            op: self.problem.op.name(),
+            strategy: self.problem.strategy.name(),
+            dtype: self.problem.dtype.name(),
+            variant: self.variant.name(),
+        }
+    }
+}
+
+/// A reduction over `0..len`: `f(variant, range)` runs one rung on a
+/// range; `simd-threads` cuts the range on multiples of `align`, runs the
+/// `simd` rung on each piece on `threads` threads, and combines the pieces
+/// with `g` in a fixed tree.
+pub(crate) fn reduce<S: Send>(
+    variant: Variant,
+    threads: usize,
+    len: usize,
+    align: usize,
+    f: impl Fn(Variant, Range<usize>) -> S + Sync,
+    g: impl Fn(S, S) -> S + Sync,
+) -> S {
+    match variant {
+        Variant::SimdThreads => par::reduce(threads, align, 0..len, &|r| f(Variant::Simd, r), &g),
+        v => f(v, 0..len),
+    }
+}
+
+/// Expands `$body` once per dtype with `$T` the element type.
+macro_rules! by_dtype {
+    ($c:expr, $T:ident => $body:expr) => {
+        match $c.problem.dtype {
+            $crate::dtype::DType::I8 => {
+                type $T = i8;
+                $body
+            }
+            $crate::dtype::DType::I16 => {
+                type $T = i16;
+                $body
+            }
+            $crate::dtype::DType::I32 => {
+                type $T = i32;
+                $body
+            }
+            $crate::dtype::DType::I64 => {
+                type $T = i64;
+                $body
+            }
+            $crate::dtype::DType::F32 => {
+                type $T = f32;
+                $body
+            }
+            $crate::dtype::DType::F64 => {
+                type $T = f64;
+                $body
+            }
         }
     };
 }
+pub(crate) use by_dtype;
 
-/// Columns of a 2-D problem (1 for a vector).
-fn cols(p: &Problem) -> usize {
-    match p.shape {
-        crate::Shape::Matrix(_, c) => c,
-        crate::Shape::Vector(_) => 1,
-    }
-}
-
-fn typed<'a, T: Tagged>(s: &Slice<'a>) -> &'a [T] {
-    // `check` compared every dtype with the problem's.
-    T::unwrap(*s).expect("dtype checked")
-}
-
-fn typed_mut<'a, T: Tagged>(s: &'a mut SliceMut<'_>) -> &'a mut [T] {
-    T::unwrap_mut(s).expect("dtype checked")
-}
-
-/// Ops that need float math (`sqrt`, `exp`, `matmul`, `convolve`), then the rest.
-fn run_float<T: Float + Tagged>(
-    p: &Problem,
-    variant: Variant,
-    threads: usize,
-    inputs: &[Slice<'_>],
-    params: &Params,
-    mut out: SliceMut<'_>,
-) -> Result<Outcome, Error> {
-    let a = typed::<T>(&inputs[0]);
-    match p.op {
-        Op::Sqrt => rung!(variant, threads, sqrt(a, typed_mut::<T>(&mut out))),
-        Op::Exp => rung!(variant, threads, exp(a, typed_mut::<T>(&mut out))),
-        Op::Convolve => {
-            let k = typed::<T>(&inputs[1]);
-            rung!(variant, threads, convolve(a, k, typed_mut::<T>(&mut out)))
-        }
-        Op::Matmul => {
-            let b = typed::<T>(&inputs[1]);
-            let cols = cols(p);
-            let o = typed_mut::<T>(&mut out);
-            match (p.strategy, variant) {
-                (Strategy::Ijk, Variant::Scalar) => scalar::matmul_ijk(a, b, cols, o),
-                (Strategy::Ijk, _) => auto::matmul_ijk(a, b, cols, o),
-                (Strategy::Ikj, _) => rung!(variant, threads, matmul_ikj(a, b, cols, o)),
-                (_, Variant::SimdThreads) => par::matmul_blocked(threads, a, b, cols, o),
-                _ => simd::matmul_blocked(a, b, cols, o),
+/// Expands `$body` for the float dtypes with `$T` the element type; the
+/// others are an error (`check` refuses them first).
+macro_rules! by_float {
+    ($c:expr, $T:ident => $body:expr) => {
+        match $c.problem.dtype {
+            $crate::dtype::DType::F32 => {
+                type $T = f32;
+                $body
             }
-        }
-        _ => return run_any::<T>(p, variant, threads, inputs, params, out),
-    }
-    Ok(Outcome::Written)
-}
-
-fn run_any<T: Element + Tagged>(
-    p: &Problem,
-    variant: Variant,
-    threads: usize,
-    inputs: &[Slice<'_>],
-    params: &Params,
-    mut out: SliceMut<'_>,
-) -> Result<Outcome, Error>
-where
-    T::Sum: Tagged,
-{
-    let a = typed::<T>(&inputs[0]);
-    let b = || typed::<T>(&inputs[1]);
-    let cols = cols(p);
-    match p.op {
-        Op::Add => rung!(variant, threads, add(a, b(), typed_mut::<T>(&mut out))),
-        Op::Multiply => rung!(variant, threads, multiply(a, b(), typed_mut::<T>(&mut out))),
-        Op::Axpy => {
-            let alpha = T::from_f64(params.alpha);
-            rung!(
-                variant,
-                threads,
-                axpy(alpha, a, b(), typed_mut::<T>(&mut out))
-            )
-        }
-        Op::AddScalar => {
-            let s = T::from_f64(params.scalar);
-            rung!(variant, threads, add_scalar(a, s, typed_mut::<T>(&mut out)))
-        }
-        Op::Where => rung!(
-            variant,
-            threads,
-            where_positive(a, b(), typed_mut::<T>(&mut out))
-        ),
-        Op::Clip => {
-            let (lo, hi) = (T::from_f64(params.lo), T::from_f64(params.hi));
-            rung!(variant, threads, clip(a, lo, hi, typed_mut::<T>(&mut out)))
-        }
-        Op::Sum => typed_mut::<T::Sum>(&mut out)[0] = rung!(variant, threads, sum(a)),
-        Op::Max => typed_mut::<T>(&mut out)[0] = rung!(variant, threads, max(a)),
-        Op::Dot => typed_mut::<T>(&mut out)[0] = rung!(variant, threads, dot(a, b())),
-        Op::Mean => mean::<T>(a, variant, threads, &mut out),
-        Op::AddRow => {
-            let o = typed_mut::<T>(&mut out);
-            match p.strategy {
-                Strategy::Tile => rung!(variant, threads, add_row_tile(a, b(), o)),
-                _ => rung!(variant, threads, add_row_broadcast(a, b(), o)),
+            $crate::dtype::DType::F64 => {
+                type $T = f64;
+                $body
             }
+            _ => Err($c.unsupported()),
         }
-        Op::Sort => scalar::sort(a, typed_mut::<T>(&mut out)),
-        Op::SumAxis => {
-            let o = typed_mut::<T::Sum>(&mut out);
-            match p.strategy {
-                Strategy::Rows => rung!(variant, threads, sum_rows(a, cols, o)),
-                _ => rung!(variant, threads, sum_cols(a, cols, o)),
-            }
-        }
-        Op::Transpose => {
-            let o = typed_mut::<T>(&mut out);
-            match (p.strategy, variant) {
-                (Strategy::Naive, Variant::Scalar) => scalar::transpose_naive(a, cols, o),
-                (Strategy::Naive, _) => auto::transpose_naive(a, cols, o),
-                _ => rung!(variant, threads, transpose_tiled(a, cols, o)),
-            }
-        }
-        Op::Ravel => match p.strategy {
-            Strategy::View => return Ok(Outcome::View),
-            _ => rung!(variant, threads, copy(a, typed_mut::<T>(&mut out))),
-        },
-        Op::Sqrt | Op::Exp | Op::Matmul | Op::Convolve => {
-            unreachable!("float ops are dispatched by run_float and refused for integers by check")
-        }
-    }
-    Ok(Outcome::Written)
+    };
 }
-
-/// `np.mean`: float inputs divide their own-type sum; integer inputs
-/// accumulate exactly in 64 bits (int64 in float64, as NumPy) and return f64.
-fn mean<T: Element + Tagged>(a: &[T], variant: Variant, threads: usize, out: &mut SliceMut<'_>)
-where
-    T::Sum: Tagged,
-{
-    let n = a.len();
-    if T::DTYPE.is_float() {
-        let s = rung!(variant, threads, sum(a));
-        let m = T::Sum::from_f64(s.to_f64() / n as f64);
-        // For f32 divide in f32, for f64 in f64: `from_f64(s / n)` is the same
-        // correctly rounded quotient in both cases.
-        typed_mut::<T::Sum>(out)[0] = m;
-    } else if T::DTYPE == DType::I64 {
-        let m = match variant {
-            Variant::Scalar => scalar::mean_f64(a),
-            _ => auto::mean_f64(a),
-        };
-        typed_mut::<f64>(out)[0] = m;
-    } else {
-        let s = rung!(variant, threads, sum(a));
-        typed_mut::<f64>(out)[0] = s.to_f64() / n as f64;
-    }
-}
+pub(crate) use by_float;

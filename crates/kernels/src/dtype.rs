@@ -97,7 +97,7 @@ impl core::str::FromStr for DType {
             .ok_or_else(|| crate::Error::Parse {
                 what: "dtype",
                 value: s.to_owned(),
-                expected: "one of i8, i16, i32, i64, f32, f64",
+                expected: "one of i8, i16, i32, i64, f32, f64".to_owned(),
             })
     }
 }
@@ -191,16 +191,11 @@ pub trait Element:
     fn opaque(self) -> Self;
 }
 
-/// Float elements: the SIMD math (`sqrt`, `exp`) and their constants.
+/// Float elements.
 pub trait Float: Element<Sum = Self, V: FloatLanes> {
     const NAN: Self;
     const INFINITY: Self;
     fn sqrt(self) -> Self;
-    /// `exp` of one element, by the same algorithm as the vector kernel.
-    fn exp_one(self) -> Self;
-    /// `out = exp(a)` by whole vectors (the tail one by one), the
-    /// constants made once per call.
-    fn exp_vectors(a: &[Self], out: &mut [Self]);
     /// Units in the last place between two floats (0 for equal, NaN == NaN).
     fn ulps(self, other: Self) -> u64;
 }
@@ -336,15 +331,6 @@ macro_rules! float_element {
             #[inline(always)]
             fn sqrt(self) -> Self {
                 <$t>::sqrt(self)
-            }
-            #[inline(always)]
-            fn exp_one(self) -> Self {
-                crate::simd::math::exp_lanes(self)
-            }
-            #[inline(always)]
-            fn exp_vectors(a: &[Self], out: &mut [Self]) {
-                let k = crate::simd::math::ExpVectors::<Self::V>::hoisted();
-                crate::simd::elementwise::map1(a, out, |x| k.exp(x), |x| x.exp_one());
             }
             fn ulps(self, other: Self) -> u64 {
                 if self.is_nan() && other.is_nan() {

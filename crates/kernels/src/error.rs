@@ -8,7 +8,7 @@ pub enum Error {
     Parse {
         what: &'static str,
         value: String,
-        expected: &'static str,
+        expected: String,
     },
     /// An op that does not accept this dtype.
     DType {

@@ -13,9 +13,8 @@ use core::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use crate::dtype::{Element, Float};
-use crate::scalar::reduce::SUM_BLOCK;
-use crate::simd;
+use crate::dtype::Element;
+use crate::pairwise::SUM_BLOCK;
 
 /// Chunks per thread. More than one, taken from a shared counter: a thread
 /// that starts late or runs slowly (a core the system gave to another
@@ -236,14 +235,14 @@ fn split(threads: usize, align: usize, len: usize, f: &(dyn Fn(Range<usize>) + S
 struct Shared<T>(*mut T);
 
 // SAFETY: a `Shared` is only made from a `&mut [T]` borrowed for the whole
-// `split_mut` call and only turned back into disjoint subslices of it, one
+// `chunks` call and only turned back into disjoint subslices of it, one
 // per range, each used by one thread: what sending `&mut [T]` chunks to
 // other threads would be, which needs `T: Send`.
 unsafe impl<T: Send> Sync for Shared<T> {}
 
 /// Cuts `out` into chunks whose lengths are multiples of `align` (but the
 /// last) and runs `f(start, chunk)` on each, on `threads` threads.
-fn split_mut<T: Send>(
+pub(crate) fn chunks<T: Send>(
     threads: usize,
     align: usize,
     out: &mut [T],
@@ -265,7 +264,7 @@ fn split_mut<T: Send>(
 /// `threads` threads, and combines the results pairwise with `g`, in the
 /// same tree whichever thread computed which chunk (so results do not
 /// depend on scheduling).
-fn split_reduce<S: Send>(
+pub(crate) fn reduce<S: Send>(
     threads: usize,
     align: usize,
     range: Range<usize>,
@@ -305,66 +304,14 @@ fn split_reduce<S: Send>(
 }
 
 /// Elements per piece boundary: a 64-byte cache line.
-fn line<T>() -> usize {
+pub(crate) fn line<T>() -> usize {
     (64 / size_of::<T>()).max(1)
 }
 
-pub fn add<T: Element>(threads: usize, a: &[T], b: &[T], out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::add(&a[s..s + o.len()], &b[s..s + o.len()], o)
-    });
-}
-
-pub fn multiply<T: Element>(threads: usize, a: &[T], b: &[T], out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::multiply(&a[s..s + o.len()], &b[s..s + o.len()], o)
-    });
-}
-
-pub fn axpy<T: Element>(threads: usize, alpha: T, x: &[T], y: &[T], out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::axpy(alpha, &x[s..s + o.len()], &y[s..s + o.len()], o)
-    });
-}
-
-pub fn add_scalar<T: Element>(threads: usize, a: &[T], v: T, out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::add_scalar(&a[s..s + o.len()], v, o)
-    });
-}
-
-pub fn sqrt<T: Float>(threads: usize, a: &[T], out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::sqrt(&a[s..s + o.len()], o)
-    });
-}
-
-pub fn exp<T: Float>(threads: usize, a: &[T], out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::exp(&a[s..s + o.len()], o)
-    });
-}
-
-pub fn where_positive<T: Element>(threads: usize, a: &[T], b: &[T], out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::where_positive(&a[s..s + o.len()], &b[s..s + o.len()], o)
-    });
-}
-
-pub fn clip<T: Element>(threads: usize, a: &[T], lo: T, hi: T, out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::clip(&a[s..s + o.len()], lo, hi, o)
-    });
-}
-
-pub fn copy<T: Element>(threads: usize, a: &[T], out: &mut [T]) {
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::copy(&a[s..s + o.len()], o)
-    });
-}
-
-/// Float pieces start on `SUM_BLOCK` boundaries, like the serial pairwise sum.
-fn reduce_align<T: Element>() -> usize {
+/// Where the pieces of a reduction start: float sums on `SUM_BLOCK`
+/// boundaries, like the serial pairwise sum (so the tree is the same),
+/// integers on cache lines.
+pub(crate) fn sum_align<T: Element>() -> usize {
     if T::DTYPE.is_float() {
         SUM_BLOCK
     } else {
@@ -372,102 +319,20 @@ fn reduce_align<T: Element>() -> usize {
     }
 }
 
-pub fn sum<T: Element>(threads: usize, a: &[T]) -> T::Sum {
-    split_reduce(
-        threads,
-        reduce_align::<T>(),
-        0..a.len(),
-        &|r| simd::sum(&a[r]),
-        &|x, y| x.add(y),
-    )
-}
-
-pub fn max<T: Element>(threads: usize, a: &[T]) -> T {
-    split_reduce(
-        threads,
-        line::<T>(),
-        0..a.len(),
-        &|r| simd::max(&a[r]),
-        &|x, y| x.max_nan(y),
-    )
-}
-
-pub fn dot<T: Element>(threads: usize, a: &[T], b: &[T]) -> T {
-    let n = a.len().min(b.len());
-    let f = |r: Range<usize>| simd::dot(&a[r.clone()], &b[r]);
-    split_reduce(threads, reduce_align::<T>(), 0..n, &f, &|x, y| x.add(y))
-}
-
-pub fn add_row_broadcast<T: Element>(threads: usize, m: &[T], v: &[T], out: &mut [T]) {
-    split_mut(threads, v.len(), out, &|s, o| {
-        simd::add_row_broadcast(&m[s..s + o.len()], v, o)
-    });
-}
-
-/// The tile is materialized whole (that is the point of this strategy), then
-/// filled and added piece by piece in parallel.
-pub fn add_row_tile<T: Element>(threads: usize, m: &[T], v: &[T], out: &mut [T]) {
-    if v.is_empty() {
-        return;
-    }
-    let mut tile = vec![T::ZERO; m.len()];
-    split_mut(threads, v.len(), &mut tile, &|_, t| {
-        for row in t.chunks_exact_mut(v.len()) {
-            simd::copy(v, row);
+/// An elementwise split: `out` cut on cache lines, `f` run on each piece
+/// with the same range of every input (each as long as `out`).
+pub(crate) fn map<T: Send + Sync, U: Send>(
+    threads: usize,
+    ins: &[&[T]],
+    out: &mut [U],
+    f: &(dyn Fn(&[&[T]], &mut [U]) + Sync),
+) {
+    chunks(threads, line::<U>(), out, &|s, o| {
+        let mut pieces: [&[T]; 2] = [&[], &[]];
+        for (p, x) in pieces.iter_mut().zip(ins) {
+            *p = &x[s..s + o.len()];
         }
-    });
-    add(threads, m, &tile, out);
-}
-
-pub fn matmul_ikj<T: Float>(threads: usize, a: &[T], b: &[T], k: usize, out: &mut [T]) {
-    let m = b.len().checked_div(k).unwrap_or(0);
-    if m == 0 {
-        return simd::matmul_ikj(a, b, k, out);
-    }
-    split_mut(threads, m, out, &|s, o| {
-        let rows = s / m..(s + o.len()) / m;
-        simd::matmul_ikj(&a[rows.start * k..rows.end * k], b, k, o)
-    });
-}
-
-pub fn matmul_blocked<T: Float>(threads: usize, a: &[T], b: &[T], k: usize, out: &mut [T]) {
-    let m = b.len().checked_div(k).unwrap_or(0);
-    if m == 0 {
-        return simd::matmul_blocked(a, b, k, out);
-    }
-    split_mut(threads, m, out, &|s, o| {
-        let rows = s / m..(s + o.len()) / m;
-        simd::matmul_blocked(&a[rows.start * k..rows.end * k], b, k, o)
-    });
-}
-
-pub fn convolve<T: Float>(threads: usize, a: &[T], k: &[T], out: &mut [T]) {
-    let taps = k.len();
-    split_mut(threads, line::<T>(), out, &|s, o| {
-        simd::convolve(&a[s..s + o.len() + taps - 1], k, o)
-    });
-}
-
-pub fn sum_rows<T: Element>(threads: usize, m: &[T], cols: usize, out: &mut [T::Sum]) {
-    split_mut(threads, 1, out, &|s, o| {
-        simd::sum_rows(&m[s * cols..(s + o.len()) * cols], cols, o)
-    });
-}
-
-pub fn sum_cols<T: Element>(threads: usize, m: &[T], cols: usize, out: &mut [T::Sum]) {
-    split_mut(threads, 4 * line::<T>(), out, &|s, o| {
-        simd::sum_cols_range(m, cols, s, o)
-    });
-}
-
-pub fn transpose_tiled<T: Element>(threads: usize, m: &[T], cols: usize, out: &mut [T]) {
-    if cols == 0 || m.len() < cols {
-        return;
-    }
-    let rows = m.len() / cols;
-    // Output rows are input columns: each piece writes whole rows of `m.T`.
-    split_mut(threads, rows * crate::scalar::layout::TILE, out, &|s, o| {
-        simd::transpose_tiled_range(m, cols, s / rows, o)
+        f(&pieces[..ins.len().min(2)], o);
     });
 }
 
@@ -497,7 +362,7 @@ mod tests {
         let _serial = serial();
         for (len, align, threads) in [(1000, 16, 3), (17, 16, 2), (4096, 64, 8), (5, 1, 4)] {
             let mut out = vec![0u32; len];
-            split_mut(threads, align, &mut out, &|s, c| {
+            chunks(threads, align, &mut out, &|s, c| {
                 assert_eq!(s % align, 0);
                 for (i, x) in c.iter_mut().enumerate() {
                     *x += (s + i) as u32 + 1;
@@ -516,7 +381,7 @@ mod tests {
         let mut out = vec![0u8; 64 * 40];
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         pool.install(|| {
-            split_mut(2, 64, &mut out, &|_, _| {
+            chunks(2, 64, &mut out, &|_, _| {
                 let now = active.fetch_add(1, Ordering::SeqCst) + 1;
                 most.fetch_max(now, Ordering::SeqCst);
                 threads.lock().unwrap().push(rayon::current_thread_index());
@@ -578,18 +443,18 @@ mod tests {
             a
         };
         for threads in [2, 3, 5] {
-            let parts = split_reduce(threads, 8, 3..203, &cat, &join);
+            let parts = reduce(threads, 8, 3..203, &cat, &join);
             assert_eq!(parts.first().map(|r| r.start), Some(3));
             assert_eq!(parts.last().map(|r| r.end), Some(203));
             assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
             assert!(parts.iter().all(|r| (r.start - 3) % 8 == 0));
         }
         // More threads than chunks, a partial last chunk, an empty range.
-        let parts = split_reduce(16, 8, 0..20, &cat, &join);
+        let parts = reduce(16, 8, 0..20, &cat, &join);
         assert_eq!(parts, [0..8, 8..16, 16..20]);
-        let empty = split_reduce(4, 8, 5..5, &cat, &join);
+        let empty = reduce(4, 8, 5..5, &cat, &join);
         assert_eq!((empty.len(), empty[0].clone()), (1, 5..5));
-        assert_eq!(split_reduce(100, 1, 0..1000, &cat, &join).len(), MAX_CHUNKS);
+        assert_eq!(reduce(100, 1, 0..1000, &cat, &join).len(), MAX_CHUNKS);
     }
 
     #[test]

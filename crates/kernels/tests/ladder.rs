@@ -140,7 +140,7 @@ fn sub_mut(d: &mut Data, r: core::ops::Range<usize>) -> SliceMut<'_> {
 
 fn shapes(op: Op, dtype: DType) -> Vec<Shape> {
     let l = dtype.lanes();
-    if op.info().matrix {
+    if op.row().matrix {
         let dims = [0, 1, 2, 3, l - 1, l, l + 1, 2 * l + 3, 33, 37];
         let mut v: Vec<Shape> = dims
             .iter()
@@ -188,8 +188,8 @@ fn ladder(op: Op) {
     let mut rng = Rng(0x1A9E5 ^ op as u64);
     let params = Params::default();
     let mut runs = 0usize;
-    for &strategy in op.info().strategies {
-        for &dtype in op.info().dtypes {
+    for strategy in op.row().strategies() {
+        for &dtype in op.row().dtypes {
             let variants = op.variants(strategy, dtype);
             assert!(
                 !variants.is_empty(),
@@ -252,17 +252,23 @@ fn ladder(op: Op) {
 }
 
 macro_rules! ladder_tests {
-    ($($name:ident => $op:ident),* $(,)?) => {$(
-        #[test]
-        fn $name() {
-            ladder(Op::$op);
-        }
-    )*};
+    ($($name:ident => $op:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                ladder(Op::$op);
+            }
+        )*
+
+        /// The ops the tests above run.
+        const COVERED: &[Op] = &[$(Op::$op),*];
+    };
 }
 
 ladder_tests! {
     add => Add,
     multiply => Multiply,
+    minimum => Minimum,
     axpy => Axpy,
     sqrt => Sqrt,
     exp => Exp,
@@ -326,8 +332,12 @@ fn integer_sums_at_the_extremes() {
 
 #[test]
 fn every_op_is_covered() {
-    // The list above must name every op of the catalogue.
-    assert_eq!(Op::ALL.len(), 19);
+    // The list above must name every op of the catalogue, once.
+    for op in Op::ALL {
+        let n = COVERED.iter().filter(|&&c| c == op).count();
+        assert_eq!(n, 1, "{op:?} is in the ladder's list {n} times");
+    }
+    assert_eq!(COVERED.len(), Op::ALL.len());
 }
 
 #[test]

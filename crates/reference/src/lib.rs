@@ -10,7 +10,7 @@
 //! in the workspace's Cargo.toml): it runs once per run in the worker, never
 //! timed, and at the kernels' `-O3` it was 67 KB of the worker's code.
 
-use lanes_kernels::scalar::reduce::SUM_BLOCK;
+use lanes_kernels::pairwise::SUM_BLOCK;
 use lanes_kernels::{
     DType, Data, Element, Error, Float, Op, Outcome, Params, Problem, Shape, Slice, Strategy,
     Tagged, Variant,
@@ -172,6 +172,15 @@ where
     match p.op {
         Op::Add => map2(&|x, y| x.add(y)),
         Op::Multiply => map2(&|x, y| x.mul(y)),
+        // NaN from either side (the first when both are), else the smaller;
+        // on a tie (0.0 and -0.0) the first, as NumPy's loop.
+        Op::Minimum => map2(&|x, y| {
+            if x.is_nan() || !(y.is_nan() || y < x) {
+                x
+            } else {
+                y
+            }
+        }),
         Op::Axpy => {
             let alpha = T::from_f64(params.alpha);
             map2(&|x, y| alpha.mul(x).add(y))

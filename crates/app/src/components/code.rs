@@ -74,19 +74,21 @@ fn block(title: &str, note: &str, code: Option<String>, waiting: Option<&str>) -
 
 #[component]
 pub fn CodePanel(p: &CodeProps) -> Html {
-    let info = p.op.info();
+    let info = p.op.row();
     let open = use_state(|| false);
     let files = use_reducer(Files::default);
     let paths = source::files(p.op, p.strategy);
     {
         // Fetch what the open panel shows and has not been asked for yet.
         let files = files.clone();
-        let wanted: Vec<String> = paths
+        let mut wanted: Vec<String> = paths
             .iter()
             .flatten()
             .filter(|path| *open && !files.0.contains_key(*path))
             .cloned()
             .collect();
+        // Both Rust blocks come from the op's one file: fetch it once.
+        wanted.dedup();
         use_effect_with(wanted, move |wanted| {
             for path in wanted.clone() {
                 files.dispatch((path.clone(), File::Loading));

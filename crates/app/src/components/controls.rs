@@ -73,7 +73,7 @@ fn slider_steps(max: usize) -> Vec<usize> {
 #[component]
 pub fn Controls(p: &ControlsProps) -> Html {
     let c = &p.config;
-    let info = c.op.info();
+    let info = c.op.row();
     let act = p.on_action.clone();
     let on_op = parsed(&act, select_value, Action::Op);
     let on_strategy = parsed(&act, select_value, Action::Strategy);
@@ -179,11 +179,11 @@ pub fn Controls(p: &ControlsProps) -> Html {
                         }) }
                     </select>
                 </label>
-                if info.strategies.len() > 1 {
+                if info.forms.len() > 1 {
                     <label>{ "Strategy" }
                         <select onchange={on_strategy} aria-label="Strategy">
-                            { for info.strategies.iter().map(|s| html! {
-                                <option value={s.name()} selected={*s == c.strategy}>{ s.name() }</option>
+                            { for info.strategies().map(|s| html! {
+                                <option value={s.name()} selected={s == c.strategy}>{ s.name() }</option>
                             }) }
                         </select>
                     </label>

@@ -1,0 +1,38 @@
+//! `np.sqrt(a)`, correctly rounded in every rung.
+
+use crate::catalogue::{A, FLOATS, Form, Row, Strategy, Unit};
+use crate::dispatch::{Call, Outcome, by_float};
+use crate::dtype::Float;
+use crate::error::Error;
+use crate::lanes::FloatLanes;
+use crate::rung::{Keep, pick, serial, simd};
+
+pub(crate) const ROW: Row = Row {
+    dtypes: FLOATS,
+    unit: Unit::Elements,
+    ..Row::elementwise(
+        "sqrt",
+        1,
+        &[Form::new(Strategy::Default, "np.sqrt(a)", "np.sqrt(a, out=o)")],
+        A,
+    )
+};
+
+#[inline(always)]
+pub(crate) fn each<T: Float, K: Keep>(a: &[T], out: &mut [T]) {
+    for (o, &x) in out.iter_mut().zip(a) {
+        *o = K::keep(x.sqrt());
+    }
+}
+
+#[inline(always)]
+pub(crate) fn vectors<T: Float>(a: &[T], out: &mut [T]) {
+    crate::simd::map1(a, out, |x| x.sqrt(), |x| Float::sqrt(x));
+}
+
+serial!(scalar, auto = each<T: Float>(a: &[T], out: &mut [T]));
+simd!(simd = vectors<T: Float>(a: &[T], out: &mut [T]));
+
+pub(crate) fn run(c: Call<'_>) -> Result<Outcome, Error> {
+    by_float!(c, T => c.map::<T>(|v, x, o| pick(v, [scalar::<T>, auto::<T>, simd::<T>])(x[0], o)))
+}
