@@ -24,6 +24,9 @@ const KERNELS = {
   multiply: { default: ([a, b], out) => {
     for (let i = 0; i < a.length; i++) out[i] = a[i] * b[i];
   } },
+  minimum: { default: ([a, b], out) => {
+    for (let i = 0; i < a.length; i++) out[i] = Math.min(a[i], b[i]);
+  } },
   axpy: { default: ([x, y], out, shape, p) => {
     const alpha = p.alpha;
     for (let i = 0; i < x.length; i++) out[i] = alpha * x[i] + y[i];

@@ -664,16 +664,23 @@ fn problem_key(r: &Value) -> (Value, Value, Value, Value) {
 fn numpy_times(reqs: &[RunRequest], repeats: usize) -> Result<Vec<Value>> {
     let deps = crate::numpy_deps()?;
     let params = lanes_kernels::Params::default();
-    let problems: Vec<Value> = reqs
+    // Each problem carries its NumPy statement and arrays from the
+    // catalogue: numpy_bench.py knows no op.
+    let array = |o: &lanes_kernels::Operand| json!({"name": o.name, "shape": o.shape.dims(), "dtype": o.dtype.name()});
+    let problems = reqs
         .iter()
         .map(|r| {
-            json!({
-                "op": r.op, "strategy": r.strategy.clone().unwrap_or_else(|| "default".into()),
-                "dtype": r.dtype, "shape": r.shape, "repeats": repeats, "taps": lanes_kernels::CONV_TAPS,
+            let p = r.problem()?;
+            Ok(json!({
+                "op": r.op, "strategy": p.strategy.name(),
+                "dtype": r.dtype, "shape": r.shape, "repeats": repeats,
+                "bench": p.form().bench,
+                "inputs": p.inputs().iter().map(array).collect::<Vec<_>>(),
+                "output": array(&p.output()),
                 "params": {"alpha": params.alpha, "scalar": params.scalar, "lo": params.lo, "hi": params.hi},
-            })
+            }))
         })
-        .collect();
+        .collect::<Result<Vec<Value>>>()?;
     let mut child = Command::new("python3")
         .arg(root().join("xtask/numpy_bench.py"))
         .env("PYTHONPATH", &deps)

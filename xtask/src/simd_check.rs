@@ -16,12 +16,12 @@ use crate::{Result, cargo, describe, root};
 /// leaves them out): column sums of narrow integers need widening lanes, so
 /// they fall back to the scalar loop.
 const NOT_OFFERED: &[&str] = &[
-    "simd::sum_cols::<i8>",
-    "simd::sum_cols::<i16>",
-    "simd::sum_cols::<i32>",
-    "simd::sum_cols_range::<i8>",
-    "simd::sum_cols_range::<i16>",
-    "simd::sum_cols_range::<i32>",
+    "sum_axis::simd_columns::<i8>",
+    "sum_axis::simd_columns::<i16>",
+    "sum_axis::simd_columns::<i32>",
+    "sum_axis::simd_columns_range::<i8>",
+    "sum_axis::simd_columns_range::<i16>",
+    "sum_axis::simd_columns_range::<i32>",
 ];
 
 /// A function of the disassembly.
@@ -84,14 +84,16 @@ fn is_simd(op: &str) -> bool {
     .any(|p| op.starts_with(p))
 }
 
-/// `(rung, kernel::<T>)` for the public entry points of the kernel rungs.
+/// `(rung, op::entry::<T>)` for the entry points of the kernel rungs:
+/// `lanes_kernels::ops::<op>::<rung>[_<strategy>]::<T>`.
 fn entry(name: &str) -> Option<(&str, &str)> {
-    let rest = name.strip_prefix("lanes_kernels::")?;
-    let (rung, kernel) = rest.split_once("::")?;
-    let (fname, generics) = kernel.split_once("::<")?;
-    let plain = fname.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let kernel = name.strip_prefix("lanes_kernels::ops::")?;
+    let (op, rest) = kernel.split_once("::")?;
+    let (fname, generics) = rest.split_once("::<")?;
+    let plain = |s: &str| s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let rung = fname.split('_').next().unwrap_or("");
     let rung_ok = matches!(rung, "scalar" | "auto" | "simd");
-    (plain && rung_ok && generics.ends_with('>')).then_some((rung, kernel))
+    (plain(op) && plain(fname) && rung_ok && generics.ends_with('>')).then_some((rung, kernel))
 }
 
 /// Every function reachable from `start` (itself included).
@@ -132,7 +134,7 @@ fn check(dis: &str) -> Result<String> {
             "scalar" if simd_in_tree > 0 => errors.push(format!(
                 "scalar kernel `{kernel}` executes {simd_in_tree} SIMD128 instructions"
             )),
-            "simd" if simd_in_tree == 0 && !NOT_OFFERED.contains(&&*format!("simd::{kernel}")) => {
+            "simd" if simd_in_tree == 0 && !NOT_OFFERED.contains(&kernel) => {
                 errors.push(format!("simd kernel `{kernel}` has no SIMD128 instruction"))
             }
             "auto" if simd_in_tree > 0 => auto_vectorized.push(kernel.to_owned()),
@@ -244,15 +246,15 @@ mod tests {
         let mut s = String::new();
         for i in 0..60 {
             s += &format!(
-                "000 func[{}] <lanes_kernels::scalar::add::<f32>>:\n{scalar_body}\n",
+                "000 func[{}] <lanes_kernels::ops::add::scalar::<f32>>:\n{scalar_body}\n",
                 3 * i
             );
             s += &format!(
-                "000 func[{}] <lanes_kernels::auto::add::<f32>>:\n 0: 20 | f32.add\n",
+                "000 func[{}] <lanes_kernels::ops::add::auto::<f32>>:\n 0: 20 | f32.add\n",
                 3 * i + 1
             );
             s += &format!(
-                "000 func[{}] <lanes_kernels::simd::add::<f32>>:\n{simd_body}\n",
+                "000 func[{}] <lanes_kernels::ops::add::simd::<f32>>:\n{simd_body}\n",
                 3 * i + 2
             );
         }
@@ -268,13 +270,19 @@ mod tests {
     #[test]
     fn rejects_a_vectorized_scalar_kernel() {
         let e = check(&dis(" 0: fd e4 01 | f32x4.add", " 0: fd e4 01 | f32x4.add")).unwrap_err();
-        assert!(e.contains("scalar kernel `add::<f32>` executes"), "{e}");
+        assert!(
+            e.contains("scalar kernel `add::scalar::<f32>` executes"),
+            "{e}"
+        );
     }
 
     #[test]
     fn rejects_a_simd_kernel_without_simd() {
         let e = check(&dis(" 0: 92 | f32.add", " 0: 92 | f32.add")).unwrap_err();
-        assert!(e.contains("simd kernel `add::<f32>` has no SIMD128"), "{e}");
+        assert!(
+            e.contains("simd kernel `add::simd::<f32>` has no SIMD128"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -288,6 +296,22 @@ mod tests {
             "the call to the helper counts: {e}"
         );
         assert!(e.contains("was not inlined"), "{e}");
+    }
+
+    #[test]
+    fn names_rungs_by_the_entry_point_of_the_op_file() {
+        assert_eq!(
+            entry("lanes_kernels::ops::matmul::simd_blocked::<f32>"),
+            Some(("simd", "matmul::simd_blocked::<f32>"))
+        );
+        assert_eq!(
+            entry("lanes_kernels::ops::add::scalar::<i8>"),
+            Some(("scalar", "add::scalar::<i8>"))
+        );
+        // The ops' helpers and the loops inlined into the entries are not rungs.
+        assert_eq!(entry("lanes_kernels::ops::sum::total::<f32>"), None);
+        assert_eq!(entry("lanes_kernels::ops::add::each::<f32, Opaque>"), None);
+        assert_eq!(entry("lanes_kernels::par::chunks::<f32>"), None);
     }
 
     #[test]

@@ -139,7 +139,7 @@ mod tests {
                         "{op:?} {s:?} simd"
                     );
                 }
-                if s != Strategy::Blocked {
+                if op.row().form(s).is_some_and(|f| f.js) {
                     assert!(
                         js.as_deref().is_some_and(|c| c.contains("=>")),
                         "{op:?} {s:?} js: {js:?}"

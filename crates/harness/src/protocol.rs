@@ -76,8 +76,8 @@ impl<'de> Deserialize<'de> for Rung {
 pub fn offered(problem: &Problem, limits: &Limits) -> Vec<Rung> {
     let mut v = Vec::new();
     // JavaScript numbers are doubles: int64 would need BigInt, another
-    // lesson; and nobody writes a cache-blocked matmul in plain JavaScript.
-    if limits.js && problem.dtype != DType::I64 && problem.strategy != Strategy::Blocked {
+    // lesson; and some forms have no JavaScript loop (the catalogue says).
+    if limits.js && problem.dtype != DType::I64 && problem.form().js {
         v.extend([Rung::JsArray, Rung::JsTyped]);
     }
     let wasm = problem
@@ -196,16 +196,15 @@ pub fn format_bytes(b: u64) -> String {
 }
 
 impl RunRequest {
-    /// Checks every field; a bad one gives a message that says what is
-    /// accepted, and nothing runs.
-    pub fn plan(&self, limits: &Limits) -> Result<Plan, String> {
+    /// The problem the request names, checked against the catalogue.
+    pub fn problem(&self) -> Result<Problem, String> {
         let op: Op = self
             .op
             .parse()
             .map_err(|e: lanes_kernels::Error| e.to_string())?;
         let strategy = match &self.strategy {
             Some(s) => s.parse::<Strategy>().map_err(|e| e.to_string())?,
-            None => op.row().forms[0].strategy,
+            None => op.row().default_strategy(),
         };
         let dtype: DType = self
             .dtype
@@ -221,7 +220,15 @@ impl RunRequest {
                 ));
             }
         };
-        let problem = Problem::new(op, strategy, dtype, shape).map_err(|e| e.to_string())?;
+        Problem::new(op, strategy, dtype, shape).map_err(|e| e.to_string())
+    }
+
+    /// Checks every field; a bad one gives a message that says what is
+    /// accepted, and nothing runs.
+    pub fn plan(&self, limits: &Limits) -> Result<Plan, String> {
+        let problem = self.problem()?;
+        let (op, strategy, dtype, shape) =
+            (problem.op, problem.strategy, problem.dtype, problem.shape);
         if self.variants.is_empty() {
             return Err("no variant to run: pick at least one".into());
         }

@@ -286,6 +286,9 @@ pub struct Form {
     /// Bytes of temporaries one run allocates, from the problem's shape and
     /// dtype (the tile of `add_row`): see [`no_temp`].
     pub temp: fn(Shape, DType) -> u64,
+    /// Whether the JavaScript rungs have this form (`web/js/baselines.js`
+    /// has a loop for every form that does).
+    pub js: bool,
 }
 
 /// The `temp` of a form that allocates nothing.
@@ -304,6 +307,7 @@ impl Form {
             rungs: Rungs::All,
             except: &[],
             temp: no_temp,
+            js: true,
         }
     }
 
@@ -321,6 +325,11 @@ impl Form {
 
     pub const fn temp(self, temp: fn(Shape, DType) -> u64) -> Form {
         Form { temp, ..self }
+    }
+
+    /// A form nobody would write in plain JavaScript.
+    pub const fn no_js(self) -> Form {
+        Form { js: false, ..self }
     }
 
     /// The rungs this form offers for `dtype`.
@@ -451,10 +460,11 @@ pub fn json() -> String {
                     })
                     .collect();
                 format!(
-                    "      {{\"strategy\": \"{}\", \"numpy\": \"{}\", \"bench\": \"{}\", \"rungs\": {{{}}}}}",
+                    "      {{\"strategy\": \"{}\", \"numpy\": \"{}\", \"bench\": \"{}\", \"js\": {}, \"rungs\": {{{}}}}}",
                     f.strategy.name(),
                     escape(f.numpy),
                     escape(f.bench),
+                    f.js,
                     rungs.join(", ")
                 )
             })

@@ -319,13 +319,17 @@ pub(crate) fn sum_align<T: Element>() -> usize {
     }
 }
 
+/// The kernel of an elementwise split: a piece of each input, and the
+/// piece of the output they make.
+pub(crate) type Piece<'a, T, U> = &'a (dyn Fn(&[&[T]], &mut [U]) + Sync);
+
 /// An elementwise split: `out` cut on cache lines, `f` run on each piece
 /// with the same range of every input (each as long as `out`).
 pub(crate) fn map<T: Send + Sync, U: Send>(
     threads: usize,
     ins: &[&[T]],
     out: &mut [U],
-    f: &(dyn Fn(&[&[T]], &mut [U]) + Sync),
+    f: Piece<'_, T, U>,
 ) {
     chunks(threads, line::<U>(), out, &|s, o| {
         let mut pieces: [&[T]; 2] = [&[], &[]];

@@ -103,7 +103,7 @@ pub(crate) fn run(c: Call<'_>) -> Result<Outcome, Error> {
             a.len().min(b.len()),
             par::sum_align::<T>(),
             |v, r| pick(v, [scalar::<T>, auto::<T>, simd::<T>])(&a[r.clone()], &b[r]),
-            |x, y| Element::add(x, y),
+            Element::add,
         )
     })
 }

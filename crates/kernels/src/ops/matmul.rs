@@ -24,7 +24,9 @@ pub(crate) const ROW: Row = Row {
         Form::new(Strategy::Blocked, "a @ b (blocked)", "np.matmul(a, b, out=o)")
             .output(OutShape::Square)
             .rungs(Rungs::Simd)
-            .temp(packed_bytes),
+            .temp(packed_bytes)
+            // Nobody writes a cache-blocked matmul in plain JavaScript.
+            .no_js(),
     ],
     dtypes: FLOATS,
     matrix: true,
