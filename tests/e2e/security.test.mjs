@@ -103,8 +103,6 @@ test('the pages run under the policy: no violation, and eval is refused', { time
     assert.equal(errors.length, 2, errors.join('\n'));
     assert.match(errors[0], /Evaluating a string as JavaScript violates the following Content Security Policy/);
     assert.match(errors[1], /Executing inline script violates the following Content Security Policy/);
-    errors.length = 0;
-    assert.deepEqual(errors, [], p);
     await page.close();
   }
 });
@@ -121,7 +119,7 @@ test('script injected through every parameter stays text', { timeout: 60_000 }, 
     assert.equal(await page.locator('#pwned, img[src="x"]').count(), 0, `${p}: no element was injected`);
     assert.equal(await page.evaluate(() => window.__pwned), undefined, `${p}: nothing ran`);
     // The page still works with its defaults.
-    await page.getByRole('button', { name: 'Run', exact: true }).isEnabled();
+    assert.ok(await page.getByRole('button', { name: 'Run', exact: true }).isEnabled(), `${p}: Run is enabled`);
     assert.deepEqual(errors, [], p);
     await page.close();
   }
