@@ -219,35 +219,26 @@ pub(crate) fn reduce<S: Send>(
     }
 }
 
+/// A `match` on the call's dtype with an arm per `$D: $t` that expands
+/// `$body` with `$T` the element type, then the `$rest` arms.
+macro_rules! dtype_arms {
+    ($c:expr, $T:ident => $body:expr; $($D:ident: $t:ty),*; $($rest:tt)*) => {
+        match $c.problem.dtype {
+            $($crate::dtype::DType::$D => {
+                type $T = $t;
+                $body
+            })*
+            $($rest)*
+        }
+    };
+}
+pub(crate) use dtype_arms;
+
 /// Expands `$body` once per dtype with `$T` the element type.
 macro_rules! by_dtype {
     ($c:expr, $T:ident => $body:expr) => {
-        match $c.problem.dtype {
-            $crate::dtype::DType::I8 => {
-                type $T = i8;
-                $body
-            }
-            $crate::dtype::DType::I16 => {
-                type $T = i16;
-                $body
-            }
-            $crate::dtype::DType::I32 => {
-                type $T = i32;
-                $body
-            }
-            $crate::dtype::DType::I64 => {
-                type $T = i64;
-                $body
-            }
-            $crate::dtype::DType::F32 => {
-                type $T = f32;
-                $body
-            }
-            $crate::dtype::DType::F64 => {
-                type $T = f64;
-                $body
-            }
-        }
+        $crate::dispatch::dtype_arms!($c, $T => $body;
+            I8: i8, I16: i16, I32: i32, I64: i64, F32: f32, F64: f64;)
     };
 }
 pub(crate) use by_dtype;
@@ -256,17 +247,8 @@ pub(crate) use by_dtype;
 /// others are an error (`check` refuses them first).
 macro_rules! by_float {
     ($c:expr, $T:ident => $body:expr) => {
-        match $c.problem.dtype {
-            $crate::dtype::DType::F32 => {
-                type $T = f32;
-                $body
-            }
-            $crate::dtype::DType::F64 => {
-                type $T = f64;
-                $body
-            }
-            _ => Err($c.unsupported()),
-        }
+        $crate::dispatch::dtype_arms!($c, $T => $body; F32: f32, F64: f64;
+            _ => Err($c.unsupported()),)
     };
 }
 pub(crate) use by_float;

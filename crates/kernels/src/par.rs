@@ -72,7 +72,7 @@ fn join_fan(k: usize, work: &(dyn Fn() + Sync)) {
 /// wakes the next: in a browser each wake-up (`Atomics.wait`/`notify`)
 /// takes tens of microseconds, and rayon's threads fall asleep at once
 /// between calls there (`yield_now` does nothing on wasm32), so every call
-/// of a timing loop paid ~70 us. The team's helpers are rayon jobs that spin
+/// of a timing loop paid tens of microseconds (docs/codegen.md). The team's helpers are rayon jobs that spin
 /// on an atomic: the caller publishes the work, works itself, and waits only
 /// for the helpers that took a seat. Nothing is allocated but a helper's
 /// start (`rayon::spawn`), once per burst of calls.
@@ -161,9 +161,8 @@ mod team {
 /// Sends the helpers that linger after a `simd-threads` call away at once.
 /// The engine calls it before timing anything else: a helper spinning on
 /// the other core slows a single-threaded rung measured right after (on a
-/// VM the two vCPUs are often one physical core's two hyperthreads; browser
-/// simd exp f32 at 1e5 took 188 us interleaved with simd-threads, 138 us
-/// alone).
+/// VM the two vCPUs are often one physical core's two hyperthreads:
+/// measured in docs/codegen.md).
 #[cfg(not(all(target_arch = "wasm32", not(target_feature = "atomics"))))]
 pub fn dismiss() {
     team::dismiss();

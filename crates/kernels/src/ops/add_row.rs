@@ -87,8 +87,8 @@ const BLOCK_BYTES: usize = 16 * 1024;
 /// 316-column row is a loop of 20 steps, entered 316 times). Long rows
 /// (fewer than eight to a block) go one at a time: they are bound by
 /// memory, and strips across a few rows kept the prefetcher from streaming
-/// them (native i8 3162x3162: 499 us a row at a time, 896 us in strips of
-/// 5 rows). Rows shorter than a vector go row by row through `add`.
+/// them (measured: docs/codegen.md, "Why the code is as it is"). Rows
+/// shorter than a vector go row by row through `add`.
 #[inline(always)]
 pub(crate) fn vectors_broadcast<T: Element>(m: &[T], v: &[T], out: &mut [T]) {
     let cols = v.len();

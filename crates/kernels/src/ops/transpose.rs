@@ -85,9 +85,9 @@ pub(crate) fn transpose_block<T: Element, K: Keep>(
 /// For wasm every round is written out with constant indices, so that LLVM
 /// keeps the rows in locals: as a loop over a copied array it kept the
 /// sixteen rows of i8 in linear memory and copied them with `memory.copy`
-/// twice a round, which V8 runs as a call into C (browser i8 316x316: 44 ->
-/// 16 us). Natively the loop is faster (x86-64 has 16 vector registers and
-/// LLVM schedules the loop well; written out, 14 -> 23 us), so it stays.
+/// twice a round, which V8 runs as a call into C. Natively the loop is
+/// faster (x86-64 has 16 vector registers and LLVM schedules the loop
+/// well), so it stays. Both measured: docs/codegen.md.
 #[inline(always)]
 fn transpose_in_registers<V: Lanes>(rows: &mut [V; 16]) {
     let l = V::LANES;
