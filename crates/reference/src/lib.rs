@@ -268,10 +268,13 @@ where
             bounded(dt, wide, bounds)
         }
         Op::Sort => {
-            // The standard library's sort in NumPy's order (the kernels' own
-            // sort: NumPy's golden vectors are what check it).
-            let mut v = a.to_vec();
-            T::sort_numpy(&mut v);
+            // By its own rule, not the kernels' `sort_numpy` (a reference
+            // that is the kernel checks nothing): the numbers ascending, by
+            // a stable sort on `partial_cmp`, then every NaN (NumPy's
+            // order; -0.0 and 0.0 are equal to it, and to `compare`).
+            let (mut v, nans): (Vec<T>, Vec<T>) = a.iter().copied().partition(|x| !x.is_nan());
+            v.sort_by(|x, y| x.partial_cmp(y).unwrap_or(core::cmp::Ordering::Equal));
+            v.extend(nans);
             exact(v)
         }
         Op::Convolve => {
