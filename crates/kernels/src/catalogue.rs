@@ -384,9 +384,9 @@ pub const M: &[Input] = &[Input {
 }];
 
 impl Row {
-    /// An elementwise op of `inputs` over every dtype: one strategy, one
-    /// operation per element, read in bytes per second.
-    pub const fn elementwise(
+    /// A 1-D op of `inputs` over every dtype, one operation per element,
+    /// read in bytes per second: the usual row, which others adjust.
+    pub const fn vector(
         name: &'static str,
         chapter: u8,
         forms: &'static [Form],

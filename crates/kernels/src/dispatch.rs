@@ -189,8 +189,8 @@ impl<'a> Call<'a> {
         self.put(s)
     }
 
-    /// The dtype's name where an op's `run` meets a dtype it has no
-    /// kernel for (`check` refuses those first).
+    /// The error where an op's `run` meets a dtype it has no kernel for
+    /// (`check` refuses those first).
     pub(crate) fn unsupported(&self) -> Error {
         Error::Variant {
             op: self.problem.op.name(),

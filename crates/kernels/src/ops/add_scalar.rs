@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::lanes::Lanes;
 use crate::rung::{Keep, pick, serial, simd};
 
-pub(crate) const ROW: Row = Row::elementwise(
+pub(crate) const ROW: Row = Row::vector(
     "add_scalar",
     2,
     &[Form::new(Strategy::Default, "a + s", "np.add(a, s, out=o)")],

@@ -9,7 +9,7 @@ use crate::rung::{Keep, pick, serial, simd};
 
 pub(crate) const ROW: Row = Row {
     flops: crate::catalogue::Flops::PerElement(2.0),
-    ..Row::elementwise(
+    ..Row::vector(
         "axpy",
         1,
         &[Form::new(

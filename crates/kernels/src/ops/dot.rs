@@ -17,7 +17,7 @@ use crate::simd::U;
 pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(2.0),
     unit: Unit::Flops,
-    ..Row::elementwise(
+    ..Row::vector(
         "dot",
         3,
         &[Form::new(Strategy::Default, "np.dot(a, b)", "np.dot(a, b)").output(OutShape::Scalar)],

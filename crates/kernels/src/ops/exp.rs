@@ -12,7 +12,7 @@ use crate::rung::{Keep, pick, serial, simd};
 pub(crate) const ROW: Row = Row {
     dtypes: FLOATS,
     unit: Unit::Elements,
-    ..Row::elementwise(
+    ..Row::vector(
         "exp",
         1,
         &[Form::new(Strategy::Default, "np.exp(a)", "np.exp(a, out=o)")],

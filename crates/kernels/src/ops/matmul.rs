@@ -265,6 +265,7 @@ pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
         let (a, b, k) = (c.input::<T>(0), c.input::<T>(1), c.cols());
         let (variant, threads) = (c.variant, c.threads);
         let f = match c.problem.strategy {
+            // i-j-k offers no SIMD rung: `pick`'s third entry is never taken.
             Strategy::Ijk => pick(variant, [scalar_ijk::<T>, auto_ijk::<T>, auto_ijk::<T>]),
             Strategy::Ikj => pick(variant, [scalar_ikj::<T>, auto_ikj::<T>, simd_ikj::<T>]),
             _ => simd_blocked::<T>,

@@ -9,7 +9,7 @@ use crate::par;
 use crate::rung::{Keep, pick, serial, simd};
 use crate::simd::U;
 
-pub(crate) const ROW: Row = Row::elementwise(
+pub(crate) const ROW: Row = Row::vector(
     "max",
     3,
     &[Form::new(Strategy::Default, "np.max(a)", "np.max(a)").output(OutShape::Scalar)],

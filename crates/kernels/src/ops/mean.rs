@@ -15,7 +15,7 @@ use crate::rung::{Keep, pick, serial};
 
 pub(crate) const ROW: Row = Row {
     out_dtype: OutDType::Mean,
-    ..Row::elementwise(
+    ..Row::vector(
         "mean",
         3,
         &[Form::new(Strategy::Default, "np.mean(a)", "np.mean(a)")

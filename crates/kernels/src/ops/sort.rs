@@ -10,7 +10,7 @@ use crate::rung::{Keep, serial};
 pub(crate) const ROW: Row = Row {
     flops: Flops::NLogN,
     unit: Unit::Elements,
-    ..Row::elementwise(
+    ..Row::vector(
         "sort",
         3,
         &[Form::new(Strategy::Default, "np.sort(a)", "np.sort(a)").rungs(Rungs::Scalar)],

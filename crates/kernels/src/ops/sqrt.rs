@@ -10,7 +10,7 @@ use crate::rung::{Keep, pick, serial, simd};
 pub(crate) const ROW: Row = Row {
     dtypes: FLOATS,
     unit: Unit::Elements,
-    ..Row::elementwise(
+    ..Row::vector(
         "sqrt",
         1,
         &[Form::new(Strategy::Default, "np.sqrt(a)", "np.sqrt(a, out=o)")],

@@ -17,7 +17,7 @@ use crate::simd::U;
 
 pub(crate) const ROW: Row = Row {
     out_dtype: OutDType::Sum,
-    ..Row::elementwise(
+    ..Row::vector(
         "sum",
         3,
         &[Form::new(Strategy::Default, "np.sum(a)", "np.sum(a)").output(OutShape::Scalar)],

@@ -358,6 +358,7 @@ pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
         let (variant, threads, strategy) = (c.variant, c.threads, c.problem.strategy);
         let out = c.out::<T>();
         match (strategy, variant) {
+            // Naive offers no SIMD rung: `pick`'s third entry is never taken.
             (Strategy::Naive, _) => pick(variant, [scalar_naive::<T>, auto_naive::<T>, auto_naive::<T>])(m, cols, out),
             (_, crate::Variant::SimdThreads) if cols > 0 && m.len() >= cols => {
                 let rows = m.len() / cols;

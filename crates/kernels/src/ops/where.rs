@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::lanes::Lanes;
 use crate::rung::{Keep, pick, serial, simd};
 
-pub(crate) const ROW: Row = Row::elementwise(
+pub(crate) const ROW: Row = Row::vector(
     "where",
     3,
     &[Form::new(
