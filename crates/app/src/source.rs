@@ -83,8 +83,23 @@ pub fn code<'a>(
 fn js(src: &str, op: Op, strategy: Strategy) -> Option<String> {
     let start = src.find(&format!("\n  {}: {{", op.name()))? + 1;
     let rest = &src[start..];
-    let end = rest[1..].find("\n  },").map(|i| i + 1 + 4)?;
-    let block = &rest[..end];
+    // The op's entry ends where the next line at its indent starts another
+    // entry (or the table ends); its own closing lines (`  },`, `  } },`)
+    // stay in it.
+    let mut end = rest.len();
+    let mut at = rest.find('\n').map_or(rest.len(), |i| i + 1);
+    while at < rest.len() {
+        let next = rest[at..].find('\n').map_or(rest.len(), |i| at + i + 1);
+        let line = &rest[at..next];
+        let inner = line.strip_prefix("  ").unwrap_or(line);
+        let another = line.starts_with("  ") && !inner.starts_with([' ', '}']);
+        if another || line.starts_with('}') {
+            end = at;
+            break;
+        }
+        at = next;
+    }
+    let block = rest[..end].trim_end();
     let info = op.row();
     if info.forms.len() > 1 {
         // Keep the strategy's own function.
@@ -109,6 +124,28 @@ mod tests {
             None => format!("{root}/web/{path}"),
         };
         std::fs::read_to_string(file).ok().map(|s| &*s.leak())
+    }
+
+    #[test]
+    fn the_javascript_block_is_the_ops_own_loop() {
+        let src = served("js/baselines.js").unwrap();
+        let add = js(src, Op::Add, Strategy::Default).unwrap();
+        assert!(
+            add.contains("a[i] + b[i]") && !add.contains("Math.min"),
+            "{add}"
+        );
+        let min = js(src, Op::Minimum, Strategy::Default).unwrap();
+        assert!(min.contains("Math.min") && !min.contains("alpha"), "{min}");
+        let tile = js(src, Op::AddRow, Strategy::Tile).unwrap();
+        assert!(
+            tile.trim_start().starts_with("tile:") && !tile.contains("matmul"),
+            "{tile}"
+        );
+        let last = js(src, Op::Ravel, Strategy::Copy).unwrap();
+        assert!(
+            last.contains("m.slice()") && !last.contains("function"),
+            "{last}"
+        );
     }
 
     #[test]
