@@ -5,8 +5,13 @@
 //   const summary = await window.lanes.run(request, onEvent);
 //   window.lanes.stop();                                // terminate + respawn
 //
-// `run` resolves with the `run-done` summary and rejects with the message of
-// an error that stopped the run (a refused request, a crashed worker).
+// `run` resolves with the `run-done` summary and rejects with an Error whose
+// `message` says what stopped the run and whose `kind` is the protocol's
+// `ErrorKind` name: 'refused' (the request), 'out-of-memory', 'crashed' (the
+// worker is gone: a fresh one was started) or 'stopped' (`stop()`).
+
+/// An Error that says which `ErrorKind` it is.
+const failure = (kind, message) => Object.assign(new Error(message), { kind });
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 /// Names this page's worker locks apart from other tabs' (locks are shared
@@ -63,7 +68,7 @@ class Lanes {
       const message = `the worker failed: ${e.message || 'unknown error'}`;
       this.settle();
       this.readyReject(new Error(message));
-      this.failAll(message);
+      this.failAll('crashed', message);
       // Once it has started, a worker that fails is replaced; one that
       // cannot start would only fail again.
       if (this.env) this.restart();
@@ -77,7 +82,7 @@ class Lanes {
     if (!name) return;
     navigator.locks.request(name, () => {
       if (this.worker !== worker) return;
-      this.failAll('the worker stopped unexpectedly (it was terminated or crashed): a new one was started');
+      this.failAll('crashed', 'the worker stopped unexpectedly (it was terminated or crashed): a new one was started');
       this.restart();
     });
   }
@@ -120,12 +125,12 @@ class Lanes {
       this.retrying = true;
       this.retried = why;
       console.warn(`Lanes: the worker was started again: ${why}`);
-      this.failAll(`the worker's start was begun again: ${why}`);
+      this.failAll('crashed', `the worker's start was begun again: ${why}`);
       this.spawn();
       return;
     }
     // Runs sent while it started would wait for it for ever.
-    this.failAll(`the worker's start was given up: ${why}`);
+    this.failAll('crashed', `the worker's start was given up: ${why}`);
     if (this.single) {
       this.settle();
       this.readyReject(new Error(`the worker did not start: ${why}`));
@@ -162,7 +167,8 @@ class Lanes {
       // The instance is unusable (a trap) or its memory is spent: a fresh
       // worker takes over; the run, if still pending, fails with the reason.
       this.pending.delete(data.id);
-      job?.reject(new Error(event.message));
+      job?.onEvent?.(event);
+      job?.reject(failure('crashed', event.message));
       this.restart();
       return;
     }
@@ -173,12 +179,12 @@ class Lanes {
       job.resolve(event.summary);
     } else if (event.type === 'error' && event.variant === null) {
       this.pending.delete(data.id);
-      job.reject(new Error(event.message));
+      job.reject(failure(event.kind ?? 'refused', event.message));
     }
   }
 
   run(request, onEvent) {
-    if (!this.worker) return Promise.reject(new Error('the worker did not start'));
+    if (!this.worker) return Promise.reject(failure('crashed', 'the worker did not start'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onEvent });
@@ -186,8 +192,8 @@ class Lanes {
     });
   }
 
-  failAll(message) {
-    for (const job of this.pending.values()) job.reject(new Error(message));
+  failAll(kind, message) {
+    for (const job of this.pending.values()) job.reject(failure(kind, message));
     this.pending.clear();
   }
 
@@ -198,7 +204,7 @@ class Lanes {
 
   /// Stops whatever runs now: the worker is terminated and a fresh one started.
   stop() {
-    this.failAll('stopped');
+    this.failAll('stopped', 'stopped');
     this.restart();
   }
 }

@@ -11,9 +11,6 @@
 // thread). The threaded one is used when this worker is cross-origin
 // isolated and its pool starts; otherwise the single-threaded one, told why.
 
-// The pool's size: every core the browser reports, at most 16 (each thread
-// is a Web Worker with its own instance of the module).
-const MAX_POOL = 16;
 // How long the pool may take to start (it takes ~0.1 s: 51-173 ms in 78
 // Firefox starts on a 2-core VM), and then to show that every thread runs
 // (~1 ms).
@@ -95,9 +92,9 @@ async function threaded() {
   if (typeof SharedArrayBuffer !== 'function') {
     return { why: 'this browser has no SharedArrayBuffer' };
   }
-  const cores = Math.min(navigator.hardwareConcurrency || 1, MAX_POOL);
-  if (cores < 2) {
-    return { why: `the browser reports ${cores} core: there is nothing to split the work over` };
+  const reported = navigator.hardwareConcurrency || 1;
+  if (reported < 2) {
+    return { why: `the browser reports ${reported} core: there is nothing to split the work over` };
   }
   let pkg;
   stage('loading the threaded build');
@@ -122,6 +119,9 @@ async function threaded() {
         'so its threads could not work on the same arrays',
     };
   }
+  // The pool's size: every core the browser reports, at most the module's
+  // `maxPool()` (each thread is a Web Worker with its own instance of it).
+  const cores = Math.min(reported, pkg.maxPool());
   // The pool's threads are Web Workers started from blob: URLs; if one never
   // starts (a Content-Security-Policy without `worker-src blob:`, say), the
   // promise never settles: give up after a while rather than hang.
@@ -239,7 +239,6 @@ onmessage = async (msg) => {
     const mb = Math.round(wasm.memory.buffer.byteLength / 1e6);
     const text = `the worker crashed (${message(e)}) with ${mb} MB of wasm memory` +
       (e instanceof WebAssembly.RuntimeError ? ': most likely out of memory' : '');
-    postMessage({ id, event: JSON.stringify({ type: 'error', variant: null, message: text }) });
     postMessage({ id, event: JSON.stringify({ type: 'crashed', message: text }) });
   }
 };

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use lanes_harness::protocol::{ArrayInfo, Environment, RunInfo, Rung};
+use lanes_harness::protocol::{ArrayInfo, Environment, Limits, RunInfo, Rung};
 use lanes_kernels::Variant;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -42,11 +42,10 @@ fn env() -> Environment {
         hardware_concurrency: 8,
         timer_resolution_ns: 5000.0,
         simd: true,
-        threads: false,
         threads_reason: Some("this is the single-threaded build".into()),
-        max_threads: 1,
         build: "test".into(),
         wasm_memory_bytes: None,
+        ..Environment::of(Limits::BROWSER)
     }
 }
 

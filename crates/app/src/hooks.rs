@@ -5,6 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use lanes_harness::protocol::Failure;
+
 use crate::lanes;
 use crate::state::{Action, Config, Point, State, SweepKind};
 use crate::url;
@@ -189,7 +191,7 @@ pub fn use_runner(d: UseReducerDispatcher<State>, config: Config) -> Runner {
             wasm_bindgen_futures::spawn_local(async move {
                 for c in plan {
                     if generation.get() != started {
-                        return d.dispatch(Action::SweepEnded(id, Err("stopped".into())));
+                        return d.dispatch(Action::SweepEnded(id, Err(Failure::stopped())));
                     }
                     let bytes = c.problem().map_or(0, |p| p.inputs()[0].nbytes());
                     match lanes::run(&c.request(), |_| {}).await {

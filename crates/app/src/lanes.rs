@@ -3,7 +3,7 @@
 //! tests use. The UI thread never runs a kernel.
 
 use js_sys::{Function, Promise};
-use lanes_harness::protocol::{Environment, Event, RunRequest, RunSummary};
+use lanes_harness::protocol::{Environment, ErrorKind, Event, Failure, RunRequest, RunSummary};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -27,6 +27,17 @@ fn message(e: JsValue) -> String {
         .unwrap_or_else(|| "the worker failed".into())
 }
 
+/// What a failed `lanes.run` rejected with: an `Error` whose `kind` is an
+/// [`ErrorKind`]'s name (`lanes.js`); anything else is the worker failing.
+fn failure(e: JsValue) -> Failure {
+    let kind = js_sys::Reflect::get(&e, &"kind".into())
+        .ok()
+        .and_then(|k| k.as_string())
+        .and_then(|k| ErrorKind::from_name(&k))
+        .unwrap_or(ErrorKind::Crashed);
+    Failure::new(kind, message(e))
+}
+
 fn parse<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<T, String> {
     let json = js_sys::JSON::stringify(v).map_err(message)?;
     serde_json::from_str(&String::from(json)).map_err(|e| e.to_string())
@@ -43,9 +54,10 @@ pub async fn environment() -> Result<Environment, String> {
 pub async fn run(
     request: &RunRequest,
     on_event: impl Fn(Event) + 'static,
-) -> Result<RunSummary, String> {
-    let json = serde_json::to_string(request).map_err(|e| e.to_string())?;
-    let req = js_sys::JSON::parse(&json).map_err(message)?;
+) -> Result<RunSummary, Failure> {
+    let refused = |m: String| Failure::new(ErrorKind::Refused, m);
+    let json = serde_json::to_string(request).map_err(|e| refused(e.to_string()))?;
+    let req = js_sys::JSON::parse(&json).map_err(|e| refused(message(e)))?;
     let cb = Closure::<dyn Fn(JsValue)>::new(move |v: JsValue| {
         let e = js_sys::JSON::stringify(&v)
             .ok()
@@ -56,7 +68,7 @@ pub async fn run(
     });
     let result = JsFuture::from(lanes_run(req, cb.as_ref().unchecked_ref())).await;
     drop(cb);
-    parse(&result.map_err(message)?)
+    parse(&result.map_err(failure)?).map_err(refused)
 }
 
 /// Stops the run in progress: the worker is terminated and respawned.

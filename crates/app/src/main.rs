@@ -28,7 +28,7 @@ use crate::components::env_card::EnvCard;
 use crate::components::intro::Intro;
 use crate::components::results::Results;
 use crate::components::sweep::SweepPanel;
-use crate::state::{Action, Config, Status};
+use crate::state::{Action, Status};
 
 #[component]
 fn App() -> Html {
@@ -50,15 +50,11 @@ fn App() -> Html {
         Callback::from(move |c| d.dispatch(Action::Chapter(c)))
     };
     let on_try = {
-        let (d, chapter) = (state.dispatcher(), state.config.chapter);
-        let (pool, threads) = (state.config.pool, state.config.threads);
+        let (d, config) = (state.dispatcher(), state.config.clone());
         let run = run.clone();
         Callback::from(move |()| {
-            d.dispatch(Action::Chapter(chapter));
-            run.emit(Some(Config {
-                threads,
-                ..Config::for_chapter(chapter).on_pool(pool)
-            }));
+            d.dispatch(Action::Chapter(config.chapter));
+            run.emit(Some(config.to_chapter(config.chapter)));
         })
     };
     let on_run = {

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use lanes_harness::protocol::{
-    Environment, Event, Limits, RunInfo, RunRequest, Rung, VariantResult, js_bytes, offered,
-    wasm_bytes,
+    Environment, ErrorKind, Event, Failure, Limits, RunInfo, RunRequest, Rung, VariantResult,
+    offered,
 };
 use lanes_kernels::{DType, Op, Problem, Shape, Strategy, Variant};
 use yew::Reducible;
@@ -29,9 +29,9 @@ pub struct Config {
     pub min_sample_ms: f64,
     /// The time budget of a run, in seconds: past it no new round starts.
     pub budget_s: u32,
-    /// Threads of the worker's pool: 1 until the worker reports one (and
-    /// wherever there is none).
-    pub pool: usize,
+    /// What the worker allows, as its environment published it (`None`
+    /// until it has).
+    pub limits: Option<Limits>,
     /// Threads `simd-threads` uses; 0 means the whole pool.
     pub threads: usize,
 }
@@ -39,22 +39,7 @@ pub struct Config {
 /// The budgets offered, in seconds.
 pub const BUDGETS: [u32; 4] = [5, 15, 60, 300];
 
-/// The worker's limits (see crates/worker), but for its pool.
-const LIMITS: Limits = Limits {
-    max_bytes: 1 << 30,
-    max_js_bytes: 1 << 30,
-    max_threads: 1,
-    threads: false,
-    js: true,
-};
-
-/// The largest pool the worker starts (web/js/worker.js).
-pub const MAX_POOL: usize = 16;
-
 pub const MIN_SIZE: usize = 10;
-
-/// The most repeats a run takes (the fewest is 1).
-pub const MAX_REPEATS: usize = 100;
 
 impl Config {
     pub fn for_chapter(chapter: usize) -> Config {
@@ -70,41 +55,66 @@ impl Config {
             repeats: 7,
             min_sample_ms: 10.0,
             budget_s: 60,
-            pool: 1,
+            limits: None,
             threads: 0,
         };
         config.variants = config.offered();
         config
     }
 
-    /// The same config on a worker with a pool of `pool` threads. Rungs
-    /// left at their default (all offered) gain `simd-threads`; a pool too
-    /// small for it loses it.
-    pub fn on_pool(self, pool: usize) -> Config {
+    /// The same config on a worker with these limits (its pool, above
+    /// all). Rungs left at their default (all offered) gain `simd-threads`
+    /// with a pool; a pool too small for it loses it.
+    pub fn on(self, limits: Limits) -> Config {
         let mut c = Config {
-            pool: pool.max(1),
+            limits: Some(limits),
             ..self
         };
         if !c.chosen {
             c.variants = c.offered();
         }
-        c.settle()
+        c.settle().0
     }
 
-    pub fn limits(&self) -> Limits {
-        Limits {
-            max_threads: self.pool,
-            threads: self.pool > 1,
-            ..LIMITS
+    /// Chapter `chapter`'s config on the worker this one knows, with the
+    /// same threads.
+    pub fn to_chapter(&self, chapter: usize) -> Config {
+        let c = Config {
+            threads: self.threads,
+            ..Config::for_chapter(chapter)
+        };
+        match self.limits {
+            Some(l) => c.on(l),
+            None => c,
         }
+    }
+
+    /// What the worker allows as far as it is known: until it has said,
+    /// a worker without a pool.
+    pub fn limits(&self) -> Limits {
+        self.limits.unwrap_or(Limits::BROWSER)
+    }
+
+    /// What a worker may still turn out to allow: its limits once known,
+    /// and until then the largest pool one starts (a link may name
+    /// `simd-threads` before the pool is known; it stays if there is one).
+    fn admissible(&self) -> Limits {
+        self.limits
+            .unwrap_or(Limits::BROWSER.with_pool(Limits::MAX_POOL))
+    }
+
+    /// Threads of the worker's pool: 1 until the worker reports one (and
+    /// wherever there is none).
+    pub fn pool(&self) -> usize {
+        self.limits().max_threads
     }
 
     /// The threads `simd-threads` runs on.
     pub fn threads_used(&self) -> usize {
         if self.threads == 0 {
-            self.pool
+            self.pool()
         } else {
-            self.threads.min(self.pool)
+            self.threads.min(self.pool())
         }
     }
 
@@ -121,54 +131,131 @@ impl Config {
         Problem::new(self.op, self.strategy, self.dtype, self.shape()).map_err(|e| e.to_string())
     }
 
-    /// The rungs this problem offers in this worker.
+    /// The rungs this problem offers in this worker, as far as it is known.
     pub fn offered(&self) -> Vec<Rung> {
         self.problem()
             .map(|p| offered(&p, &self.limits()))
             .unwrap_or_default()
     }
 
-    /// The largest size whose arrays (and the JavaScript rungs' copies, for
-    /// the rungs chosen) fit the worker's limits.
+    /// The rungs a config may keep: those offered here once the worker is
+    /// known, and until then those any worker could offer.
+    pub fn allowed(&self) -> Vec<Rung> {
+        self.problem()
+            .map(|p| offered(&p, &self.admissible()))
+            .unwrap_or_default()
+    }
+
+    /// The largest size the worker would accept this config's request at:
+    /// the worker's own check (`RunRequest::plan`) on its published limits,
+    /// so that what the page offers is exactly what the worker runs.
+    /// Rungs this config names that are not allowed here do not count (a
+    /// config in the middle of a change of op may still name some).
     pub fn max_size(&self) -> usize {
-        let mut lo = MIN_SIZE;
-        let mut hi = 1usize << 31;
-        while lo + 1 < hi {
-            let mid = lo + (hi - lo) / 2;
+        let allowed = self.allowed();
+        let mut variants: Vec<Rung> = self
+            .variants
+            .iter()
+            .copied()
+            .filter(|v| allowed.contains(v))
+            .collect();
+        if variants.is_empty() {
+            variants = allowed;
+        }
+        let fits = |size| {
             let c = Config {
-                size: mid,
+                size,
+                variants: variants.clone(),
                 ..self.clone()
             };
-            let fits = c.problem().is_ok_and(|p| {
-                let js: u64 = c
-                    .variants
-                    .iter()
-                    .filter(|r| r.is_js())
-                    .map(|&r| js_bytes(&p, r))
-                    .sum();
-                wasm_bytes(&p) <= LIMITS.max_bytes && js <= LIMITS.max_js_bytes
-            });
-            if fits { lo = mid } else { hi = mid }
+            c.request().plan(&self.admissible()).is_ok()
+        };
+        let (mut lo, mut hi) = (MIN_SIZE, 1usize << 31);
+        while lo + 1 < hi {
+            let mid = lo + (hi - lo) / 2;
+            if fits(mid) { lo = mid } else { hi = mid }
         }
         lo
     }
 
-    /// Keeps the op, strategy, dtype and variants consistent after a change.
-    fn settle(mut self) -> Config {
+    /// The one check of a config against the catalogue and the worker's
+    /// limits, for the controls and the permalink alike: the op's strategy
+    /// and dtype, rungs it offers here, a size that fits, repeats and
+    /// threads in range. Returns the config made consistent, and a note for
+    /// everything it had to change (the controls offer only what it keeps,
+    /// so there the notes are for a change of op).
+    pub fn settle(mut self) -> (Config, Vec<String>) {
+        let mut notes = Vec::new();
         let info = self.op.row();
         if !info.has_strategy(self.strategy) {
-            self.strategy = info.default_strategy();
+            let s = info.default_strategy();
+            notes.push(format!(
+                "{} has no strategy {}: using {}",
+                info.name,
+                self.strategy.name(),
+                s.name()
+            ));
+            self.strategy = s;
         }
         if !info.dtypes.contains(&self.dtype) {
+            notes.push(format!(
+                "{} does not take dtype {}: using {}",
+                info.name, self.dtype, info.dtypes[0]
+            ));
             self.dtype = info.dtypes[0];
         }
-        self.size = self.size.clamp(MIN_SIZE, self.max_size());
-        let offered = self.offered();
-        self.variants.retain(|v| offered.contains(v));
-        if self.variants.is_empty() {
-            self.variants = offered;
+        let allowed = self.allowed();
+        if self.variants.iter().any(|v| !allowed.contains(v)) {
+            for v in self.variants.iter().filter(|v| !allowed.contains(v)) {
+                notes.push(format!("variant {v} is not offered here: left out"));
+            }
+            self.variants.retain(|v| allowed.contains(v));
         }
-        self
+        if self.variants.is_empty() {
+            self.variants = self.offered();
+        }
+        let repeats = self
+            .repeats
+            .clamp(*Limits::REPEATS.start(), *Limits::REPEATS.end());
+        if repeats != self.repeats {
+            notes.push(format!(
+                "repeats {} is not {} to {}: using {repeats}",
+                self.repeats,
+                Limits::REPEATS.start(),
+                Limits::REPEATS.end()
+            ));
+            self.repeats = repeats;
+        }
+        if !BUDGETS.contains(&self.budget_s) {
+            notes.push(format!(
+                "budget {} is not one of {BUDGETS:?} seconds: using {}",
+                self.budget_s, BUDGETS[2]
+            ));
+            self.budget_s = BUDGETS[2];
+        }
+        if self.threads > Limits::MAX_POOL {
+            notes.push(format!(
+                "threads {} is more than a pool ever has ({}): using the whole pool",
+                self.threads,
+                Limits::MAX_POOL
+            ));
+            self.threads = 0;
+        }
+        let max = self.max_size();
+        let size = self.size.clamp(MIN_SIZE, max);
+        if size != self.size {
+            notes.push(format!(
+                "size {} is not {MIN_SIZE} to {max} here: using {size}",
+                self.size
+            ));
+            self.size = size;
+        }
+        (self, notes)
+    }
+
+    /// [`settle`](Config::settle), for a change the controls made.
+    fn settled(self) -> Config {
+        self.settle().0
     }
 
     /// The worker's request. Every run of a config times the same inputs
@@ -282,7 +369,7 @@ impl Config {
                                 size,
                                 ..self.clone()
                             }
-                            .settle(),
+                            .settled(),
                         )
                     })
                     .collect()
@@ -299,7 +386,7 @@ impl Config {
                             variants: self.variants.clone(),
                             ..self.clone()
                         }
-                        .settle(),
+                        .settled(),
                     )
                 })
                 .collect(),
@@ -308,7 +395,7 @@ impl Config {
                 if !both.iter().all(|r| self.offered().contains(r)) {
                     return Vec::new();
                 }
-                (1..=self.pool)
+                (1..=self.pool())
                     .map(|threads| {
                         quick(Config {
                             threads,
@@ -323,7 +410,7 @@ impl Config {
 
     /// Why a sweep over threads cannot run here, if it cannot.
     pub fn threads_sweep_blocked(&self) -> Option<String> {
-        if self.pool < 2 {
+        if self.pool() < 2 {
             return Some("no thread pool here (see This device)".into());
         }
         let offered = self.offered();
@@ -387,7 +474,7 @@ pub enum Action {
     Start(u32),
     Event(u32, Box<Event>),
     /// The run with this id ended in an error (or was stopped).
-    Ended(u32, Result<(), String>),
+    Ended(u32, Result<(), Failure>),
     Stop,
     Env(Result<Environment, String>),
     Dark(bool),
@@ -395,7 +482,7 @@ pub enum Action {
     SweepStart(u32, SweepKind, usize),
     /// A point of the sweep with this id finished.
     SweepPoint(u32, Box<Point>),
-    SweepEnded(u32, Result<(), String>),
+    SweepEnded(u32, Result<(), Failure>),
     Import(Result<crate::export::Imported, String>),
 }
 
@@ -405,39 +492,36 @@ impl Reducible for State {
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
         match action {
-            Action::Chapter(c) if c < CHAPTERS.len() => {
-                s.config = Config {
-                    threads: s.config.threads,
-                    ..Config::for_chapter(c).on_pool(s.config.pool)
-                }
-            }
+            Action::Chapter(c) if c < CHAPTERS.len() => s.config = s.config.to_chapter(c),
             Action::Chapter(_) => {}
-            Action::Op(op) => s.config = Config { op, ..s.config }.settle(),
+            Action::Op(op) => s.config = Config { op, ..s.config }.settled(),
             Action::Strategy(st) => {
                 s.config = Config {
                     strategy: st,
                     ..s.config
                 }
-                .settle()
+                .settled()
             }
             Action::DType(d) => {
                 s.config = Config {
                     dtype: d,
                     ..s.config
                 }
-                .settle()
+                .settled()
             }
             Action::Size(n) => {
                 s.config = Config {
                     size: n,
                     ..s.config
                 }
-                .settle()
+                .settled()
             }
-            Action::Repeats(r) => s.config.repeats = r.clamp(1, MAX_REPEATS),
+            Action::Repeats(r) => {
+                s.config.repeats = r.clamp(*Limits::REPEATS.start(), *Limits::REPEATS.end())
+            }
             Action::Budget(b) if BUDGETS.contains(&b) => s.config.budget_s = b,
             Action::Budget(_) => {}
-            Action::Threads(t) if t <= s.config.pool => s.config.threads = t,
+            Action::Threads(t) if t <= s.config.pool() => s.config.threads = t,
             Action::Threads(_) => {}
             Action::Toggle(v) => {
                 s.config.chosen = true;
@@ -468,8 +552,8 @@ impl Reducible for State {
             Action::Ended(id, r) if id == s.live.id && s.live.status == Status::Running => {
                 s.live.status = match r {
                     Ok(()) => Status::Done,
-                    Err(m) if m == "stopped" => Status::Stopped,
-                    Err(m) => Status::Failed(m),
+                    Err(f) if f.kind == ErrorKind::Stopped => Status::Stopped,
+                    Err(f) => Status::Failed(f.message),
                 };
             }
             Action::Ended(..) => {}
@@ -512,20 +596,20 @@ impl Reducible for State {
                 {
                     sw.status = match r {
                         Ok(()) => Status::Done,
-                        Err(m) if m == "stopped" => Status::Stopped,
-                        Err(m) => Status::Failed(m),
+                        Err(f) if f.kind == ErrorKind::Stopped => Status::Stopped,
+                        Err(f) => Status::Failed(f.message),
                     };
                 }
             }
             Action::Env(Ok(env)) => {
-                let pool = if env.threads { env.max_threads } else { 1 };
                 let before = s.config.variants.clone();
-                s.config = s.config.clone().on_pool(pool);
-                if s.config.threads > s.config.pool {
-                    s.notes.push(if s.config.pool > 1 {
+                s.config = s.config.clone().on(env.limits());
+                if s.config.threads > s.config.pool() {
+                    s.notes.push(if s.config.pool() > 1 {
                         format!(
                             "threads {} is more than this device's pool of {}: using all of them",
-                            s.config.threads, s.config.pool
+                            s.config.threads,
+                            s.config.pool()
                         )
                     } else {
                         format!(
@@ -567,7 +651,11 @@ fn fold(live: &mut Live, e: Event) {
             *x = (*x).max(extra_bytes);
         }
         Event::VariantDone { result } => live.results.push(result),
-        Event::Error { variant, message } => live.errors.push((variant, message)),
+        Event::Error {
+            variant, message, ..
+        } => live.errors.push((variant, message)),
+        // The worker is gone: what it said is kept with the run's errors.
+        Event::Crashed { message } => live.errors.push((None, message)),
         Event::RunDone { summary } => {
             live.noop_ns = Some(summary.noop_ns_per_loop);
             live.wasm_memory = summary.wasm_memory_bytes.map(|b| b as u64);
@@ -583,18 +671,15 @@ mod tests {
     use super::*;
 
     fn env(threads: bool, pool: usize) -> Environment {
+        let limits = Limits::BROWSER.with_pool(if threads { pool } else { 1 });
         Environment {
             platform: "browser".into(),
-            user_agent: String::new(),
             cross_origin_isolated: threads,
             hardware_concurrency: pool,
             timer_resolution_ns: 5000.0,
-            simd: true,
-            threads,
             threads_reason: (!threads).then(|| "the page is not cross-origin isolated".into()),
-            max_threads: if threads { pool } else { 1 },
             build: "test".into(),
-            wasm_memory_bytes: None,
+            ..Environment::of(limits)
         }
     }
 
@@ -629,7 +714,7 @@ mod tests {
         assert_eq!(s.config.threads, 3, "more than the pool is ignored");
         // A chapter keeps the pool.
         s = with(s, Action::Chapter(2));
-        assert_eq!(s.config.pool, 4);
+        assert_eq!(s.config.pool(), 4);
         assert!(s.config.variants.contains(&ST));
     }
 

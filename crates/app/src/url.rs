@@ -2,11 +2,11 @@
 //! are untrusted: a bad value falls back to the chapter's default and leaves
 //! a note that the page shows (as text).
 
-use lanes_harness::protocol::Rung;
+use lanes_harness::protocol::{Limits, Rung};
 use lanes_kernels::{DType, Op, Strategy};
 
 use crate::chapters::CHAPTERS;
-use crate::state::{Config, MAX_POOL, MAX_REPEATS, MIN_SIZE};
+use crate::state::{Config, MIN_SIZE};
 
 /// Longest parameter value echoed back in a note.
 const ECHO: usize = 40;
@@ -120,15 +120,10 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
             )),
         }
     }
-    c.size = c.size.clamp(MIN_SIZE, c.max_size());
     c.variants = c.offered();
     // The pool is not known yet: a link may name `simd-threads`, which stays
-    // if the worker turns out to have a pool (see `Config::on_pool`).
-    let offered = Config {
-        pool: MAX_POOL,
-        ..c.clone()
-    }
-    .offered();
+    // if the worker turns out to have a pool (see `Config::on`).
+    let offered = c.allowed();
     if let Some(v) = get("variants") {
         let mut picked = Vec::new();
         for name in v.split(',').filter(|s| !s.is_empty()) {
@@ -152,20 +147,23 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
     }
     if let Some(v) = get("repeats") {
         match v.parse::<usize>() {
-            Ok(r) if (1..=MAX_REPEATS).contains(&r) => c.repeats = r,
+            Ok(r) if Limits::REPEATS.contains(&r) => c.repeats = r,
             _ => notes.push(format!(
-                "repeats {} is not 1 to {MAX_REPEATS}: using {}",
+                "repeats {} is not {} to {}: using {}",
                 shown(v),
+                Limits::REPEATS.start(),
+                Limits::REPEATS.end(),
                 c.repeats
             )),
         }
     }
     if let Some(v) = get("threads") {
         match v.parse::<usize>() {
-            Ok(t) if (1..=MAX_POOL).contains(&t) => c.threads = t,
+            Ok(t) if (1..=Limits::MAX_POOL).contains(&t) => c.threads = t,
             _ => notes.push(format!(
-                "threads {} is not 1 to {MAX_POOL}: using the whole pool",
-                shown(v)
+                "threads {} is not 1 to {}: using the whole pool",
+                shown(v),
+                Limits::MAX_POOL
             )),
         }
     }
@@ -180,6 +178,11 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
             )),
         }
     }
+    // What the link asked for, checked as the controls' changes are (it
+    // has noted what it could not read; what remains is in range by now,
+    // so this adds nothing unless the two checks part ways).
+    let (c, more) = c.settle();
+    notes.extend(more);
     (c, notes)
 }
 
@@ -296,18 +299,18 @@ mod tests {
         let (back, _) = parse(&pairs(&query(&c)));
         assert_eq!(back, c);
         // A pool: it stays, and the request asks for 2 threads.
-        let on2 = c.clone().on_pool(4);
+        let on2 = c.clone().on(Limits::BROWSER.with_pool(4));
         assert!(on2.variants.contains(&st));
         assert_eq!(on2.request().threads, 2);
         // No pool: it goes.
-        let on1 = c.on_pool(1);
+        let on1 = c.on(Limits::BROWSER);
         assert!(!on1.variants.contains(&st));
         assert_eq!(on1.variants, [Rung::Wasm(lanes_kernels::Variant::Simd)]);
         // Default rungs gain simd-threads with a pool, and use all of it;
         // the link does not name them.
         let (d, _) = parse(&pairs("?op=exp&dtype=f32"));
         assert!(!d.variants.contains(&st));
-        let d = d.on_pool(3);
+        let d = d.on(Limits::BROWSER.with_pool(3));
         assert!(d.variants.contains(&st));
         assert_eq!(d.request().threads, 3);
         assert!(!query(&d).contains("variants"), "{}", query(&d));
@@ -317,7 +320,7 @@ mod tests {
         e.variants.retain(|v| *v != st);
         e.chosen = true;
         let (back, _) = parse(&pairs(&query(&e)));
-        assert_eq!(back.on_pool(3).variants, e.variants);
+        assert_eq!(back.on(Limits::BROWSER.with_pool(3)).variants, e.variants);
     }
 
     #[test]
@@ -340,6 +343,17 @@ mod tests {
             notes[1].contains("threads \"0\" is not 1 to 16"),
             "{notes:?}"
         );
+    }
+
+    /// A size is checked against the op the link names, not the rungs of
+    /// the chapter it starts from (transpose offers fewer rungs than add:
+    /// the size was once checked with add's and found to fit nowhere).
+    #[test]
+    fn a_size_is_checked_with_the_ops_own_rungs() {
+        let link = "?chapter=1&op=transpose&strategy=naive&dtype=f32&size=1000000";
+        let (c, notes) = parse(&pairs(link));
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!((c.op, c.size), (Op::Transpose, 1_000_000));
     }
 
     /// Fuzzing the permalink and embed parameters: 10,000 cases per property
@@ -415,14 +429,10 @@ mod tests {
             prop_assert!((MIN_SIZE..=c.max_size()).contains(&c.size));
             prop_assert!(c.problem().is_ok());
             prop_assert!(!c.variants.is_empty());
-            let offered = Config {
-                pool: MAX_POOL,
-                ..c.clone()
-            }
-            .offered();
+            let offered = c.allowed();
             prop_assert!(c.variants.iter().all(|v| offered.contains(v)));
-            prop_assert!((1..=100).contains(&c.repeats));
-            prop_assert!(c.threads <= MAX_POOL);
+            prop_assert!(Limits::REPEATS.contains(&c.repeats));
+            prop_assert!(c.threads <= Limits::MAX_POOL);
             prop_assert!(BUDGETS.contains(&c.budget_s));
             Ok(())
         }

@@ -15,8 +15,8 @@ use crate::clock::Clock;
 use crate::memory;
 use crate::planner::{self, Sample};
 use crate::protocol::{
-    ArrayInfo, Event, Limits, Plan, RunInfo, RunRequest, RunSummary, Rung, VariantResult,
-    format_bytes, wasm_bytes,
+    ArrayInfo, ErrorKind, Event, Failure, Limits, Plan, RunInfo, RunRequest, RunSummary, Rung,
+    VariantResult, format_bytes, wasm_bytes,
 };
 use crate::stats::{self, Summary};
 
@@ -169,22 +169,21 @@ fn run_info(plan: &Plan, target_ns: f64, resolution_ns: f64) -> RunInfo {
     }
 }
 
-/// What an error starts with when the memory a run needs could not be had
-/// (the browser worker then starts afresh, with a new, small memory).
-pub const OUT_OF_MEMORY: &str = "out of memory";
-
 /// Asks the allocator for every byte the run will hold, at once, and gives
 /// it back: where the memory cannot grow that far, the run is refused here
 /// with a message instead of aborting in the middle of an allocation. The
 /// allocator keeps what it got, so the arrays that follow fit in it.
-fn reserve(bytes: u64) -> Result<(), String> {
+fn reserve(bytes: u64) -> Result<(), Failure> {
     let refused = || {
         let now = memory::wasm_memory_bytes()
             .map(|b| format!(" (its memory is {} now)", format_bytes(b as u64)))
             .unwrap_or_default();
-        format!(
-            "{OUT_OF_MEMORY}: this run needs {} and the worker could not get it{now}; try a smaller size",
-            format_bytes(bytes)
+        Failure::new(
+            ErrorKind::OutOfMemory,
+            format!(
+                "out of memory: this run needs {} and the worker could not get it{now}; try a smaller size",
+                format_bytes(bytes)
+            ),
         )
     };
     let n = usize::try_from(bytes).map_err(|_| refused())?;
@@ -215,7 +214,7 @@ static KEPT: Mutex<Option<Arrays>> = Mutex::new(None);
 
 /// The arrays for `problem`: the kept ones if they were made for it, or
 /// new ones (with every byte of the run asked for first).
-fn arrays(problem: &Problem, seed: u64, params: &Params) -> Result<Arrays, String> {
+fn arrays(problem: &Problem, seed: u64, params: &Params) -> Result<Arrays, Failure> {
     let key = (*problem, seed, *params);
     let kept = KEPT.lock().unwrap_or_else(PoisonError::into_inner).take();
     // Kept arrays of another problem are dropped here, before the reserve.
@@ -224,9 +223,10 @@ fn arrays(problem: &Problem, seed: u64, params: &Params) -> Result<Arrays, Strin
         return Ok(a);
     }
     reserve(wasm_bytes(problem))?;
-    let inputs = make_inputs(problem, seed)?;
+    let inputs = make_inputs(problem, seed).map_err(|m| Failure::new(ErrorKind::OutOfMemory, m))?;
     let slices: Vec<Slice<'_>> = inputs.iter().map(Data::as_slice).collect();
-    let expected = reference::expected(problem, &slices, params).map_err(|e| e.to_string())?;
+    let expected = reference::expected(problem, &slices, params)
+        .map_err(|e| Failure::new(ErrorKind::Refused, e.to_string()))?;
     let o = problem.output();
     let out = Data::zeros(o.dtype, o.shape.len());
     Ok(Arrays {
@@ -264,16 +264,17 @@ pub fn run(
     host: &mut dyn Host,
     emit: &mut dyn FnMut(Event),
 ) -> Option<RunSummary> {
-    let fail = |emit: &mut dyn FnMut(Event), message: String| {
+    let fail = |emit: &mut dyn FnMut(Event), f: Failure| {
         emit(Event::Error {
             variant: None,
-            message,
+            kind: f.kind,
+            message: f.message,
         });
     };
     let plan = match request.plan(&host.limits()) {
         Ok(p) => p,
         Err(m) => {
-            fail(emit, m);
+            fail(emit, Failure::new(ErrorKind::Refused, m));
             return None;
         }
     };
@@ -342,6 +343,7 @@ pub fn run(
             Err(message) => {
                 emit(Event::Error {
                     variant: Some(rung),
+                    kind: ErrorKind::Rung,
                     message: message.clone(),
                 });
                 failed.push((rung, message));

@@ -124,7 +124,9 @@ pub struct RunRequest {
     pub baseline: Option<String>,
 }
 
-/// What this host allows.
+/// What this host allows: the one source of every limit a request is held
+/// to. The worker publishes its own in its [`Environment`]; the page
+/// validates against those (`Limits::BROWSER` until they arrive).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Limits {
     /// Bytes the kernels' arrays (and the reference's copy) may take together.
@@ -137,6 +139,37 @@ pub struct Limits {
     pub threads: bool,
     /// Whether JavaScript rungs exist here.
     pub js: bool,
+}
+
+impl Limits {
+    /// A browser worker without a pool. wasm32 addresses 4 GiB: 1 GiB for
+    /// the arrays leaves room for the reference's copies and the JavaScript
+    /// rungs' own.
+    pub const BROWSER: Limits = Limits {
+        max_bytes: 1 << 30,
+        max_js_bytes: 1 << 30,
+        max_threads: 1,
+        threads: false,
+        js: true,
+    };
+
+    /// The largest pool a browser worker starts: each thread is a Web Worker
+    /// with its own instance of the module (`worker.js` asks the module for
+    /// this number: [`max_pool`](Limits::MAX_POOL)).
+    pub const MAX_POOL: usize = 16;
+
+    /// The repeats a run may take.
+    pub const REPEATS: core::ops::RangeInclusive<usize> = 1..=1000;
+
+    /// The same limits with a pool of `pool` threads (no pool below 2).
+    pub const fn with_pool(self, pool: usize) -> Limits {
+        let pool = if pool == 0 { 1 } else { pool };
+        Limits {
+            max_threads: pool,
+            threads: pool > 1,
+            ..self
+        }
+    }
 }
 
 /// A validated request.
@@ -268,8 +301,12 @@ impl RunRequest {
         }
         let mut settings = Settings::default();
         if let Some(r) = self.repeats {
-            if !(1..=1000).contains(&r) {
-                return Err(format!("repeats must be between 1 and 1000, not {r}"));
+            if !Limits::REPEATS.contains(&r) {
+                return Err(format!(
+                    "repeats must be between {} and {}, not {r}",
+                    Limits::REPEATS.start(),
+                    Limits::REPEATS.end()
+                ));
             }
             settings.repeats = r;
         }
@@ -348,8 +385,51 @@ pub struct Environment {
     /// Threads `simd-threads` may use here (the pool's size; 1 without one).
     #[serde(default = "default_threads")]
     pub max_threads: usize,
+    /// Bytes a run's arrays may take here (see [`Limits`]).
+    #[serde(default)]
+    pub max_bytes: u64,
+    /// Bytes the JavaScript rungs' copies may take here.
+    #[serde(default)]
+    pub max_js_bytes: u64,
+    /// Whether the JavaScript rungs exist here.
+    #[serde(default)]
+    pub js: bool,
     pub build: String,
     pub wasm_memory_bytes: Option<usize>,
+}
+
+impl Environment {
+    /// An environment that publishes `limits` (the rest left empty, for
+    /// the host to fill in).
+    pub fn of(limits: Limits) -> Environment {
+        Environment {
+            platform: String::new(),
+            user_agent: String::new(),
+            cross_origin_isolated: false,
+            hardware_concurrency: 1,
+            timer_resolution_ns: 0.0,
+            simd: true,
+            threads: limits.threads,
+            threads_reason: None,
+            max_threads: limits.max_threads,
+            max_bytes: limits.max_bytes,
+            max_js_bytes: limits.max_js_bytes,
+            js: limits.js,
+            build: String::new(),
+            wasm_memory_bytes: None,
+        }
+    }
+
+    /// The limits this host holds every request to, as it published them.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_bytes: self.max_bytes,
+            max_js_bytes: self.max_js_bytes,
+            max_threads: self.max_threads,
+            threads: self.threads,
+            js: self.js,
+        }
+    }
 }
 
 /// One array of the problem.
@@ -435,6 +515,93 @@ pub struct RunSummary {
     pub elapsed_ms: f64,
 }
 
+/// What kind of failure an error event, or a run that ended without its
+/// summary, is. The page decides what to do by this, never by the words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ErrorKind {
+    /// The request asks for what this host does not do or allow: nothing ran.
+    #[default]
+    Refused,
+    /// The memory the run needs could not be had. A browser worker's memory
+    /// never shrinks: a fresh worker takes over.
+    OutOfMemory,
+    /// One rung failed (a wrong result, or it could not start); the others
+    /// are still measured.
+    Rung,
+    /// The worker died (a trap) or gave up its instance; a fresh one starts.
+    Crashed,
+    /// The reader stopped it.
+    Stopped,
+}
+
+impl ErrorKind {
+    pub const ALL: [ErrorKind; 5] = [
+        ErrorKind::Refused,
+        ErrorKind::OutOfMemory,
+        ErrorKind::Rung,
+        ErrorKind::Crashed,
+        ErrorKind::Stopped,
+    ];
+
+    /// The name on the wire (`kind` of an error event, and of the error a
+    /// failed `lanes.run` rejects with).
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorKind::Refused => "refused",
+            ErrorKind::OutOfMemory => "out-of-memory",
+            ErrorKind::Rung => "rung",
+            ErrorKind::Crashed => "crashed",
+            ErrorKind::Stopped => "stopped",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<ErrorKind> {
+        ErrorKind::ALL.into_iter().find(|k| k.name() == s)
+    }
+}
+
+impl Serialize for ErrorKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ErrorKind, D::Error> {
+        let s = String::deserialize(d)?;
+        ErrorKind::from_name(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown error kind {s:?}")))
+    }
+}
+
+/// Why a run ended without its summary: the kind, and the words for the
+/// reader.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The reader stopped the run (or the sweep).
+    pub fn stopped() -> Failure {
+        Failure::new(ErrorKind::Stopped, "stopped")
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// What the worker streams to the page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
@@ -459,12 +626,22 @@ pub enum Event {
     VariantDone {
         result: VariantResult,
     },
+    /// A rung failed (`variant` is it), or the whole run did (`None`).
     Error {
         variant: Option<Rung>,
+        #[serde(default)]
+        kind: ErrorKind,
         message: String,
     },
     RunDone {
         summary: RunSummary,
+    },
+    /// The worker is gone, or gave up its instance: written by `worker.js`
+    /// (a trap leaves the instance unusable; a memory that could not grow
+    /// never shrinks again). The page starts a fresh worker; the run in
+    /// flight fails with this message.
+    Crashed {
+        message: String,
     },
 }
 
@@ -484,6 +661,7 @@ struct Wire {
     ns: Option<f64>,
     extra_bytes: Option<usize>,
     result: Option<VariantResult>,
+    kind: Option<ErrorKind>,
     message: Option<String>,
     summary: Option<RunSummary>,
 }
@@ -508,10 +686,14 @@ impl Wire {
             },
             "error" => Event::Error {
                 variant: self.variant,
+                kind: self.kind.unwrap_or_default(),
                 message: self.message?,
             },
             "run-done" => Event::RunDone {
                 summary: self.summary?,
+            },
+            "crashed" => Event::Crashed {
+                message: self.message?,
             },
             _ => return None,
         })

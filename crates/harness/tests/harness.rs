@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use lanes_harness::clock::{FakeClock, resolution_ns};
 use lanes_harness::memory::CountingAlloc;
 use lanes_harness::planner::{self, Settings};
-use lanes_harness::protocol::{Event, Rung};
+use lanes_harness::protocol::{ErrorKind, Event, Rung};
 use lanes_harness::stats::{self, Summary};
 use lanes_kernels::Variant;
 
@@ -265,6 +265,7 @@ fn a_wrong_rung_is_reported_and_never_timed() {
     let err = events.iter().find_map(|e| match e {
         Event::Error {
             variant: Some(Rung::JsArray),
+            kind: ErrorKind::Rung,
             message,
         } => Some(message.clone()),
         _ => None,
@@ -322,6 +323,7 @@ fn requests_that_cannot_fit_or_make_no_sense_are_refused_with_a_reason() {
             [
                 Event::Error {
                     variant: None,
+                    kind: ErrorKind::Refused,
                     message,
                 },
             ] => {
@@ -368,11 +370,10 @@ fn every_event_reads_back_from_its_json() {
             hardware_concurrency: 2,
             timer_resolution_ns: 100.0,
             simd: true,
-            threads: false,
             threads_reason: Some("not isolated".into()),
-            max_threads: 1,
             build: "lanes-worker test".into(),
             wasm_memory_bytes: Some(1 << 20),
+            ..lanes_harness::protocol::Environment::of(lanes_harness::protocol::Limits::BROWSER)
         },
     });
     let kinds: std::collections::BTreeSet<String> = events

@@ -17,7 +17,7 @@ use js_sys::{Array, Function, JsString, Reflect};
 use lanes_harness::clock::{Clock, resolution_ns};
 use lanes_harness::engine::{Host, JsRung};
 use lanes_harness::memory::{self, CountingAlloc};
-use lanes_harness::protocol::{Environment, Event, Limits, RunRequest, Rung};
+use lanes_harness::protocol::{Environment, ErrorKind, Event, Limits, RunRequest, Rung};
 use lanes_kernels::{Params, Problem, Slice, SliceMut};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -142,14 +142,7 @@ impl Host for Browser {
         self.resolution_ns
     }
     fn limits(&self) -> Limits {
-        // wasm32 addresses 4 GiB; leave room for the reference's copies.
-        Limits {
-            max_bytes: 1 << 30,
-            max_js_bytes: 1 << 30,
-            max_threads: self.pool,
-            threads: self.pool > 1,
-            js: true,
-        }
+        Limits::BROWSER.with_pool(self.pool)
     }
     fn prepare_js(
         &mut self,
@@ -231,27 +224,23 @@ impl Engine {
             Ok(n) => (n, None),
             Err(why) => (1, Some(fallback.unwrap_or(why))),
         };
+        let host = Browser {
+            clock,
+            resolution_ns: resolution,
+            pool,
+        };
         let env = Environment {
             platform: "browser".into(),
             user_agent: get(&nav, "userAgent").as_string().unwrap_or_default(),
             cross_origin_isolated: isolated,
             hardware_concurrency: get(&nav, "hardwareConcurrency").as_f64().unwrap_or(1.0) as usize,
             timer_resolution_ns: resolution,
-            simd: true,
-            threads: pool > 1,
             threads_reason,
-            max_threads: pool,
             build: BUILD.into(),
             wasm_memory_bytes: memory::wasm_memory_bytes(),
+            ..Environment::of(host.limits())
         };
-        Ok(Engine {
-            host: Browser {
-                clock,
-                resolution_ns: resolution,
-                pool,
-            },
-            env,
-        })
+        Ok(Engine { host, env })
     }
 
     /// The environment, as JSON.
@@ -268,13 +257,13 @@ impl Engine {
     pub fn run(&mut self, request: &str, emit: &Function) -> bool {
         let mut spent = false;
         let mut send = |e: Event| {
-            if let Event::Error {
-                variant: None,
-                message,
-            } = &e
-            {
-                spent |= message.starts_with(lanes_harness::engine::OUT_OF_MEMORY);
-            }
+            spent |= matches!(
+                e,
+                Event::Error {
+                    kind: ErrorKind::OutOfMemory,
+                    ..
+                }
+            );
             let json = serde_json::to_string(&e).unwrap_or_default();
             // A throwing listener must not abort the run.
             let _ = emit.call1(&JsValue::NULL, &JsValue::from_str(&json));
@@ -285,6 +274,7 @@ impl Engine {
             }
             Err(e) => send(Event::Error {
                 variant: None,
+                kind: ErrorKind::Refused,
                 message: format!("bad request: {e}"),
             }),
         }
@@ -338,8 +328,16 @@ fn pool() -> Result<usize, String> {
     Err("this is the single-threaded build".into())
 }
 
+/// The largest pool `worker.js` starts ([`Limits::MAX_POOL`]).
+#[wasm_bindgen(js_name = maxPool)]
+pub fn max_pool() -> usize {
+    Limits::MAX_POOL
+}
+
 /// The pool's threads that have answered [`ask_pool`], one bit per thread
-/// index (the pool has at most 16 threads; see `worker.js`).
+/// index (the pool has at most [`Limits::MAX_POOL`] threads).
+#[cfg(feature = "threads")]
+const _: () = assert!(Limits::MAX_POOL <= 32);
 #[cfg(feature = "threads")]
 static ANSWERED: core::sync::atomic::AtomicU32 = core::sync::atomic::AtomicU32::new(0);
 

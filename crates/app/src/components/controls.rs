@@ -1,13 +1,13 @@
 //! The controls of an experiment: op, strategy, dtype, size, rungs, repeats,
 //! threads, time budget.
 
-use lanes_harness::protocol::{Rung, format_bytes};
+use lanes_harness::protocol::{Limits, Rung, format_bytes};
 use lanes_kernels::Op;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Action, Config, MAX_REPEATS, MIN_SIZE};
+use crate::state::{Action, Config, MIN_SIZE};
 
 /// Where the measurement worker is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -107,7 +107,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
         Callback::from(move |e: InputEvent| {
             let v = input_value(&e);
             if let Ok(r) = v.parse::<usize>()
-                && (1..=MAX_REPEATS).contains(&r)
+                && Limits::REPEATS.contains(&r)
             {
                 act.emit(Action::Repeats(r));
             }
@@ -134,7 +134,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let st = Rung::Wasm(lanes_kernels::Variant::SimdThreads);
     let threads_off = if p.worker == Worker::Starting {
         Some("waiting for the worker".to_owned())
-    } else if c.pool < 2 {
+    } else if c.pool() < 2 {
         Some("no thread pool here: see This device".to_owned())
     } else if !c.offered().contains(&st) {
         Some(format!(
@@ -196,13 +196,13 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     </select>
                 </label>
                 <label>{ "Repeats" }
-                    <input type="number" min="1" max={MAX_REPEATS.to_string()} value={repeats_shown} oninput={on_repeats_input} onchange={on_repeats} onblur={on_repeats_left} aria-label="Repeats" />
+                    <input type="number" min="1" max={Limits::REPEATS.end().to_string()} value={repeats_shown} oninput={on_repeats_input} onchange={on_repeats} onblur={on_repeats_left} aria-label="Repeats" />
                 </label>
                 <label title={threads_off.clone()}>{ "Threads" }
                     <select onchange={on_threads} aria-label="Threads" disabled={threads_off.is_some()}>
-                        <option value="0" selected={c.threads == 0}>{ format!("all ({})", c.pool) }</option>
-                        if c.pool > 1 {
-                            { for (1..=c.pool).map(|t| html! {
+                        <option value="0" selected={c.threads == 0}>{ format!("all ({})", c.pool()) }</option>
+                        if c.pool() > 1 {
+                            { for (1..=c.pool()).map(|t| html! {
                                 <option value={t.to_string()} selected={c.threads == t}>{ t }</option>
                             }) }
                         }

@@ -19,7 +19,7 @@ mod native {
     use lanes_harness::clock::{Clock, SystemClock, resolution_ns};
     use lanes_harness::engine::{Host, JsRung};
     use lanes_harness::memory::CountingAlloc;
-    use lanes_harness::protocol::{Environment, Event, Limits, RunRequest, Rung};
+    use lanes_harness::protocol::{Environment, ErrorKind, Event, Limits, RunRequest, Rung};
     use lanes_kernels::{Params, Problem, Slice};
 
     #[global_allocator]
@@ -77,12 +77,8 @@ mod native {
             cross_origin_isolated: false,
             hardware_concurrency: threads,
             timer_resolution_ns: resolution,
-            simd: true,
-            threads: true,
-            threads_reason: None,
-            max_threads: threads,
             build: env!("CARGO_PKG_VERSION").into(),
-            wasm_memory_bytes: None,
+            ..Environment::of(host.limits())
         };
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
@@ -104,6 +100,7 @@ mod native {
                 }
                 Err(e) => emit(Event::Error {
                     variant: None,
+                    kind: ErrorKind::Refused,
                     message: format!("bad request: {e}"),
                 }),
             }
