@@ -113,7 +113,9 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
   const { page: p, errors } = await page('?op=sum&dtype=f32&size=5000');
   const fetched = [];
   p.on('request', (r) => fetched.push(new globalThis.URL(r.url()).pathname));
-  await p.waitForTimeout(300);
+  // Everything the page loads by itself has loaded: no request for half a
+  // second (Playwright's networkidle), and none of them was a source file.
+  await p.waitForLoadState('networkidle');
   assert.deepEqual(fetched.filter((f) => f.includes('/src/')), [], 'nothing is fetched while the panel is closed');
   await p.locator('details.code summary').click();
   const blocks = p.locator('details.code .code-block code');

@@ -7,7 +7,7 @@ use core::hint::black_box;
 use std::sync::{Mutex, PoisonError};
 
 use lanes_kernels::{
-    DType, Data, Element, Op, Params, Problem, Shape, Slice, SliceMut, Strategy, Tagged,
+    DType, Data, Element, Op, Par, Params, Problem, Shape, Slice, SliceMut, Strategy, Tagged, Team,
 };
 use lanes_reference::{self as reference, Expected, Rule};
 
@@ -37,6 +37,9 @@ pub trait Host {
     /// The measured timer resolution.
     fn resolution_ns(&self) -> f64;
     fn limits(&self) -> Limits;
+    /// The team `simd-threads` runs with: the host's own, kept across
+    /// runs (its helpers are what the rung's calls reuse).
+    fn team(&self) -> &Team;
     /// Prepares a JavaScript rung (copies of the inputs, outside any timed
     /// region). Hosts without JavaScript never get asked (`Limits::js`).
     fn prepare_js(
@@ -58,18 +61,6 @@ impl Rng {
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// The range inputs are drawn from: where the op is interesting and no
-/// float sum loses everything to rounding.
-fn input_range(op: Op, dtype: DType) -> (f64, f64) {
-    match (op, dtype.is_float()) {
-        (_, false) => (-100.0, 100.0),
-        (Op::Exp, _) => (-10.0, 10.0),
-        (Op::Sqrt, _) => (0.0, 1000.0),
-        (Op::Matmul | Op::Convolve, _) => (-1.0, 1.0),
-        _ => (-100.0, 100.0),
     }
 }
 
@@ -98,7 +89,11 @@ fn fill<T: Element + Tagged>(
 
 /// Seeded inputs; allocation failures are messages, not aborts.
 pub fn make_inputs(problem: &Problem, seed: u64) -> Result<Vec<Data>, String> {
-    let range = input_range(problem.op, problem.dtype);
+    let range = if problem.dtype.is_float() {
+        problem.op.row().float_inputs
+    } else {
+        lanes_kernels::catalogue::INT_INPUTS
+    };
     let mut rng = Rng(seed ^ 0x5EED);
     problem
         .inputs()
@@ -302,11 +297,13 @@ pub fn run(
 
     // The thread pool starts (and every thread of it runs once) before
     // anything is timed or counted.
+    let team = host.team().clone();
+    let par = Par::on(&team, plan.threads);
     if plan
         .rungs
         .contains(&Rung::Wasm(lanes_kernels::Variant::SimdThreads))
     {
-        lanes_kernels::par::prepare();
+        team.warm();
     }
 
     // Check every rung once before timing any.
@@ -315,18 +312,16 @@ pub fn run(
     for &rung in &plan.rungs {
         poison(&mut out);
         let checked = match rung {
-            Rung::Wasm(v) => {
-                lanes_kernels::run(&p, v, plan.threads, &slices, &params, out.as_slice_mut())
-                    .map_err(|e| e.to_string())
-                    .and_then(|outcome| {
-                        let got = match outcome {
-                            lanes_kernels::Outcome::View => slices[0],
-                            lanes_kernels::Outcome::Written => out.as_slice(),
-                        };
-                        reference::compare(got, &expected).map_err(|m| format!("wrong result: {m}"))
-                    })
-                    .map(|()| Ready::Wasm(v))
-            }
+            Rung::Wasm(v) => lanes_kernels::run(&p, v, par, &slices, &params, out.as_slice_mut())
+                .map_err(|e| e.to_string())
+                .and_then(|outcome| {
+                    let got = match outcome {
+                        lanes_kernels::Outcome::View => slices[0],
+                        lanes_kernels::Outcome::Written => out.as_slice(),
+                    };
+                    reference::compare(got, &expected).map_err(|m| format!("wrong result: {m}"))
+                })
+                .map(|()| Ready::Wasm(v)),
             js => host.prepare_js(js, &p, &slices, &params).and_then(|mut j| {
                 j.run(1);
                 j.output_into(out.as_slice_mut())?;
@@ -364,7 +359,7 @@ pub fn run(
         |i: usize| names.get(i) == Some(&Rung::Wasm(lanes_kernels::Variant::SimdThreads));
     let mut call = |i: usize, loops: u64| {
         if !threaded(i) {
-            lanes_kernels::par::dismiss();
+            team.quiesce();
         }
         if i == noop {
             for _ in 0..loops {
@@ -372,7 +367,7 @@ pub fn run(
                 let r = lanes_kernels::run(
                     &noop_problem,
                     lanes_kernels::Variant::Scalar,
-                    1,
+                    Par::SEQ,
                     &ins,
                     &params,
                     noop_out.as_slice_mut(),
@@ -384,14 +379,7 @@ pub fn run(
         match &mut ready[i].1 {
             Ready::Wasm(v) => {
                 for _ in 0..loops {
-                    let r = lanes_kernels::run(
-                        &p,
-                        *v,
-                        plan.threads,
-                        &slices,
-                        &params,
-                        out.as_slice_mut(),
-                    );
+                    let r = lanes_kernels::run(&p, *v, par, &slices, &params, out.as_slice_mut());
                     black_box(r.is_ok());
                     black_box(&mut out);
                 }

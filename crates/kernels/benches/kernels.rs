@@ -7,7 +7,9 @@
 //! f32 sum, i16 sum, i8 sum, f32 exp.
 
 use divan::{Bencher, black_box};
-use lanes_kernels::{DType, Data, Element, Op, Params, Problem, Shape, Strategy, Tagged, Variant};
+use lanes_kernels::{
+    DType, Data, Element, Op, Par, Params, Problem, Shape, Strategy, Tagged, Team, Variant,
+};
 use lanes_reference as reference;
 
 fn main() {
@@ -52,11 +54,13 @@ fn bench(b: Bencher, op: Op, strategy: Strategy, dtype: DType, shape: Shape, v: 
         .map(|(seed, o)| input(dtype, o.shape.len(), seed))
         .collect();
     let slices: Vec<_> = inputs.iter().map(Data::as_slice).collect();
-    reference::check_variant(&p, v, 2, &slices, &params)
+    let team = Team::new();
+    let par = Par::on(&team, 2);
+    reference::check_variant(&p, v, par, &slices, &params)
         .unwrap_or_else(|e| panic!("{op:?} {dtype} {v:?}: {e}"));
     let mut out = reference::output_for(&p);
     b.bench_local(|| {
-        lanes_kernels::run(&p, v, 2, black_box(&slices), &params, out.as_slice_mut())
+        lanes_kernels::run(&p, v, par, black_box(&slices), &params, out.as_slice_mut())
             .expect("checked above")
     });
 }

@@ -358,7 +358,14 @@ pub struct Row {
     pub unit: Unit,
     /// The fewest elements a problem may have.
     pub min_len: usize,
+    /// Where float inputs are drawn from when the op is timed: where it is
+    /// interesting, and no float sum loses everything to rounding
+    /// (integers are drawn from [`INT_INPUTS`]).
+    pub float_inputs: (f64, f64),
 }
+
+/// Where integer inputs are drawn from (rounded), for every op.
+pub const INT_INPUTS: (f64, f64) = (-100.0, 100.0);
 
 /// Every dtype.
 pub const ALL_DTYPES: &[DType] = &DType::ALL;
@@ -403,6 +410,7 @@ impl Row {
             flops: Flops::PerElement(1.0),
             unit: Unit::Bytes,
             min_len: 0,
+            float_inputs: (-100.0, 100.0),
         }
     }
 

@@ -8,7 +8,7 @@ use crate::array::{Shape, Slice, SliceMut, Tagged};
 use crate::catalogue::Variant;
 use crate::dtype::Element;
 use crate::error::Error;
-use crate::par;
+use crate::par::{self, Par};
 use crate::problem::Problem;
 
 /// The scalar parameters some ops take.
@@ -44,12 +44,13 @@ pub enum Outcome {
 }
 
 /// Runs `problem` with one rung of the ladder. `inputs` are the arrays of
-/// `problem.inputs()` in order, `out` is `problem.output()`. Unsupported
-/// combinations and mismatched arrays are errors, never panics.
+/// `problem.inputs()` in order, `out` is `problem.output()`; `par` is how
+/// far `simd-threads` may spread (every other rung runs on the caller).
+/// Unsupported combinations and mismatched arrays are errors, never panics.
 pub fn run(
     problem: &Problem,
     variant: Variant,
-    threads: usize,
+    par: Par<'_>,
     inputs: &[Slice<'_>],
     params: &Params,
     out: SliceMut<'_>,
@@ -58,7 +59,7 @@ pub fn run(
     problem.op.run(Call {
         problem,
         variant,
-        threads: threads.max(1),
+        par,
         inputs,
         params,
         out,
@@ -119,7 +120,7 @@ fn check(
 pub(crate) struct Call<'a> {
     pub(crate) problem: &'a Problem,
     pub(crate) variant: Variant,
-    pub(crate) threads: usize,
+    pub(crate) par: Par<'a>,
     inputs: &'a [Slice<'a>],
     pub(crate) params: &'a Params,
     out: SliceMut<'a>,
@@ -166,10 +167,10 @@ impl<'a> Call<'a> {
     ) -> Result<Outcome, Error> {
         let n = self.inputs.len().min(2);
         let ins: [&[T]; 2] = [self.input(0), self.input(n.saturating_sub(1))];
-        let (variant, threads) = (self.variant, self.threads);
+        let (variant, par) = (self.variant, self.par);
         let out = self.out::<T>();
         match variant {
-            Variant::SimdThreads => par::map(threads, &ins[..n], out, &|x, o| {
+            Variant::SimdThreads => par::map(par, &ins[..n], out, &|x, o| {
                 f(Variant::Simd, x, o);
             }),
             v => f(v, &ins[..n], out),
@@ -185,7 +186,7 @@ impl<'a> Call<'a> {
         f: impl Fn(Variant, Range<usize>) -> S + Sync,
         g: impl Fn(S, S) -> S + Sync,
     ) -> Result<Outcome, Error> {
-        let s = reduce(self.variant, self.threads, len, align, f, g);
+        let s = reduce(self.variant, self.par, len, align, f, g);
         self.put(s)
     }
 
@@ -203,18 +204,18 @@ impl<'a> Call<'a> {
 
 /// A reduction over `0..len`: `f(variant, range)` runs one rung on a
 /// range; `simd-threads` cuts the range on multiples of `align`, runs the
-/// `simd` rung on each piece on `threads` threads, and combines the pieces
+/// `simd` rung on each piece on `par`'s threads, and combines the pieces
 /// with `g` in a fixed tree.
 pub(crate) fn reduce<S: Send>(
     variant: Variant,
-    threads: usize,
+    par: Par<'_>,
     len: usize,
     align: usize,
     f: impl Fn(Variant, Range<usize>) -> S + Sync,
     g: impl Fn(S, S) -> S + Sync,
 ) -> S {
     match variant {
-        Variant::SimdThreads => par::reduce(threads, align, 0..len, &|r| f(Variant::Simd, r), &g),
+        Variant::SimdThreads => par::reduce(par, align, 0..len, &|r| f(Variant::Simd, r), &g),
         v => f(v, 0..len),
     }
 }

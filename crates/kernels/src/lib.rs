@@ -37,4 +37,5 @@ pub use dispatch::{Outcome, Params, run};
 pub use dtype::{DType, Element, Float};
 pub use error::Error;
 pub use ops::Op;
+pub use par::{Par, Team};
 pub use problem::{Cost, Operand, Operands, Problem};

@@ -1,7 +1,7 @@
 //! NumPy is the oracle: every variant of every op against the outputs NumPy
 //! itself computed (tests/golden/generate.py, NumPy pinned there).
 
-use lanes_kernels::{DType, Data, Op, Outcome, Params, Problem, Shape, Strategy};
+use lanes_kernels::{DType, Data, Op, Outcome, Par, Params, Problem, Shape, Strategy, Team};
 use lanes_reference::{self as reference, Expected, Rule};
 
 #[cfg(target_arch = "wasm32")]
@@ -63,6 +63,7 @@ fn numpy_expectation(ours: &Expected, numpy: Data) -> Expected {
 
 #[test]
 fn every_variant_matches_numpy() {
+    let team = Team::new();
     assert_eq!(
         cases::NUMPY_VERSION,
         include_str!("../../../tests/golden/NUMPY_VERSION").trim()
@@ -85,9 +86,15 @@ fn every_variant_matches_numpy() {
         // ...and so does every variant.
         for variant in problem.op.variants(problem.strategy, problem.dtype) {
             let mut out = reference::output_for(&problem);
-            let outcome =
-                lanes_kernels::run(&problem, variant, 2, &slices, &params, out.as_slice_mut())
-                    .unwrap_or_else(|e| panic!("{case} {}: {e}", variant.name()));
+            let outcome = lanes_kernels::run(
+                &problem,
+                variant,
+                Par::on(&team, 2),
+                &slices,
+                &params,
+                out.as_slice_mut(),
+            )
+            .unwrap_or_else(|e| panic!("{case} {}: {e}", variant.name()));
             let got = match outcome {
                 Outcome::View => slices[0],
                 Outcome::Written => out.as_slice(),

@@ -2,10 +2,17 @@
 //! start, against the naive reference, with guard cells around every output.
 
 use lanes_kernels::{
-    CONV_TAPS, DType, Data, Error, Op, Outcome, Params, Problem, Shape, Slice, SliceMut, Strategy,
-    Tagged, Variant,
+    CONV_TAPS, DType, Data, Error, Op, Outcome, Par, Params, Problem, Shape, Slice, SliceMut,
+    Strategy, Tagged, Team, Variant,
 };
 use lanes_reference::{self as reference, Expected};
+
+/// The team every `simd-threads` call here runs with.
+static TEAM: std::sync::LazyLock<Team> = std::sync::LazyLock::new(Team::new);
+
+fn par(threads: usize) -> Par<'static> {
+    Par::on(&TEAM, threads)
+}
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -114,7 +121,7 @@ fn run_guarded(
     let mut buf = Data::from_f64(o.dtype, (0..len + 2 * GUARD).map(|_| g));
     let outcome = {
         let out = sub_mut(&mut buf, GUARD..GUARD + len);
-        lanes_kernels::run(problem, variant, 3, inputs, params, out)?
+        lanes_kernels::run(problem, variant, par(3), inputs, params, out)?
     };
     let s = buf.as_slice();
     for i in (0..GUARD).chain(GUARD + len..len + 2 * GUARD) {
@@ -222,7 +229,7 @@ fn ladder(op: Op) {
                                     let r = lanes_kernels::run(
                                         &problem,
                                         v,
-                                        2,
+                                        par(2),
                                         &inputs,
                                         &params,
                                         sub_mut(&mut reference::output_for(&problem), 0..1),
@@ -348,7 +355,7 @@ fn unsupported_combinations_are_errors() {
     let r = lanes_kernels::run(
         &p,
         Variant::Simd,
-        1,
+        Par::SEQ,
         &[a.as_slice()],
         &Params::default(),
         out.as_slice_mut(),
@@ -372,7 +379,7 @@ fn unsupported_combinations_are_errors() {
     let r = lanes_kernels::run(
         &p,
         Variant::Scalar,
-        1,
+        Par::SEQ,
         &[a.as_slice(), short.as_slice()],
         &Params::default(),
         out.as_slice_mut(),

@@ -12,7 +12,7 @@
 
 use lanes_kernels::pairwise::SUM_BLOCK;
 use lanes_kernels::{
-    DType, Data, Element, Error, Float, Op, Outcome, Params, Problem, Shape, Slice, Strategy,
+    DType, Data, Element, Error, Float, Op, Outcome, Par, Params, Problem, Shape, Slice, Strategy,
     Tagged, Variant,
 };
 
@@ -422,21 +422,14 @@ pub fn output_for(problem: &Problem) -> Data {
 pub fn check_variant(
     problem: &Problem,
     variant: Variant,
-    threads: usize,
+    par: Par<'_>,
     inputs: &[Slice<'_>],
     params: &Params,
 ) -> Result<(), String> {
     let want = expected(problem, inputs, params).map_err(|e| e.to_string())?;
     let mut out = output_for(problem);
-    let outcome = lanes_kernels::run(
-        problem,
-        variant,
-        threads,
-        inputs,
-        params,
-        out.as_slice_mut(),
-    )
-    .map_err(|e| e.to_string())?;
+    let outcome = lanes_kernels::run(problem, variant, par, inputs, params, out.as_slice_mut())
+        .map_err(|e| e.to_string())?;
     let got = match outcome {
         Outcome::View => inputs[0],
         Outcome::Written => out.as_slice(),

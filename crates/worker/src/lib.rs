@@ -18,7 +18,7 @@ use lanes_harness::clock::{Clock, resolution_ns};
 use lanes_harness::engine::{Host, JsRung};
 use lanes_harness::memory::{self, CountingAlloc};
 use lanes_harness::protocol::{Environment, ErrorKind, Event, Limits, RunRequest, Rung};
-use lanes_kernels::{Params, Problem, Slice, SliceMut};
+use lanes_kernels::{Params, Problem, Slice, SliceMut, Team};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -132,6 +132,8 @@ struct Browser {
     resolution_ns: f64,
     /// Threads of the verified pool (1 without one).
     pool: usize,
+    /// The team `simd-threads` runs with, kept for the worker's life.
+    team: Team,
 }
 
 impl Host for Browser {
@@ -143,6 +145,9 @@ impl Host for Browser {
     }
     fn limits(&self) -> Limits {
         Limits::BROWSER.with_pool(self.pool)
+    }
+    fn team(&self) -> &Team {
+        &self.team
     }
     fn prepare_js(
         &mut self,
@@ -228,6 +233,7 @@ impl Engine {
             clock,
             resolution_ns: resolution,
             pool,
+            team: Team::new(),
         };
         let env = Environment {
             platform: "browser".into(),

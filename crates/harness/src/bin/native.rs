@@ -20,7 +20,7 @@ mod native {
     use lanes_harness::engine::{Host, JsRung};
     use lanes_harness::memory::CountingAlloc;
     use lanes_harness::protocol::{Environment, ErrorKind, Event, Limits, RunRequest, Rung};
-    use lanes_kernels::{Params, Problem, Slice};
+    use lanes_kernels::{Params, Problem, Slice, Team};
 
     #[global_allocator]
     static ALLOC: CountingAlloc = CountingAlloc;
@@ -29,6 +29,7 @@ mod native {
         clock: SystemClock,
         resolution_ns: f64,
         threads: usize,
+        team: Team,
     }
 
     impl Host for Native {
@@ -46,6 +47,9 @@ mod native {
                 threads: true,
                 js: false,
             }
+        }
+        fn team(&self) -> &Team {
+            &self.team
         }
         fn prepare_js(
             &mut self,
@@ -66,6 +70,7 @@ mod native {
             clock,
             resolution_ns: resolution,
             threads,
+            team: Team::new(),
         };
         let env = Environment {
             platform: "native".into(),

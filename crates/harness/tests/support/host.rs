@@ -4,12 +4,13 @@
 use lanes_harness::clock::{Clock, SystemClock};
 use lanes_harness::engine::{Host, JsRung};
 use lanes_harness::protocol::{Event, Limits, RunRequest, Rung};
-use lanes_kernels::{Element, Params, Problem, Slice, SliceMut};
+use lanes_kernels::{Element, Params, Problem, Slice, SliceMut, Team};
 
 /// A native host whose JavaScript rungs, if it has any, are `js`.
 struct TestHost {
     clock: SystemClock,
     js: Option<Js>,
+    team: Team,
 }
 
 /// What a test's JavaScript rung does.
@@ -71,6 +72,9 @@ impl Host for TestHost {
             js: self.js.is_some(),
         }
     }
+    fn team(&self) -> &Team {
+        &self.team
+    }
     fn prepare_js(
         &mut self,
         _: Rung,
@@ -104,6 +108,7 @@ pub(crate) fn run_with(json: &str, js: Option<Js>) -> Vec<Event> {
     let mut host = TestHost {
         clock: SystemClock::default(),
         js,
+        team: Team::new(),
     };
     let mut events = Vec::new();
     lanes_harness::run(&request(json), &mut host, &mut |e| events.push(e));

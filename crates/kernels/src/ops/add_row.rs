@@ -9,7 +9,7 @@ use crate::dispatch::{Call, Outcome, by_dtype};
 use crate::dtype::{DType, Element};
 use crate::error::Error;
 use crate::lanes::Lanes;
-use crate::par;
+use crate::par::{self, Par};
 use crate::rung::{Keep, pick, serial, simd};
 
 pub(crate) const ROW: Row = Row {
@@ -40,6 +40,7 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(1.0),
     unit: Unit::Bytes,
     min_len: 0,
+    float_inputs: (-100.0, 100.0),
 };
 
 /// The tile is as large as `m`.
@@ -153,29 +154,29 @@ simd!(simd_tile = vectors_tile<T: Element>(m: &[T], v: &[T], out: &mut [T]));
 
 /// The tile is materialized whole (that is the point of this strategy), then
 /// filled and added piece by piece in parallel.
-fn threads_tile<T: Element>(threads: usize, m: &[T], v: &[T], out: &mut [T]) {
+fn threads_tile<T: Element>(par: Par<'_>, m: &[T], v: &[T], out: &mut [T]) {
     if v.is_empty() {
         return;
     }
     let mut tile = vec![T::ZERO; m.len()];
-    par::chunks(threads, v.len(), &mut tile, &|_, t| {
+    par::chunks(par, v.len(), &mut tile, &|_, t| {
         for row in t.chunks_exact_mut(v.len()) {
             ravel::simd_copy(v, row);
         }
     });
-    par::map(threads, &[m, &tile], out, &|x, o| add::simd(x[0], x[1], o));
+    par::map(par, &[m, &tile], out, &|x, o| add::simd(x[0], x[1], o));
 }
 
 /// `simd-threads` splits whole rows of `m` and `out`; every piece reads `v`.
 pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
     by_dtype!(c, T => {
         let (m, v) = (c.input::<T>(0), c.input::<T>(1));
-        let (variant, threads, strategy) = (c.variant, c.threads, c.problem.strategy);
+        let (variant, par, strategy) = (c.variant, c.par, c.problem.strategy);
         let out = c.out::<T>();
         match (strategy, variant) {
-            (Strategy::Tile, crate::Variant::SimdThreads) => threads_tile(threads, m, v, out),
+            (Strategy::Tile, crate::Variant::SimdThreads) => threads_tile(par, m, v, out),
             (Strategy::Tile, _) => pick(variant, [scalar_tile::<T>, auto_tile::<T>, simd_tile::<T>])(m, v, out),
-            (_, crate::Variant::SimdThreads) => par::chunks(threads, v.len(), out, &|s, o| {
+            (_, crate::Variant::SimdThreads) => par::chunks(par, v.len(), out, &|s, o| {
                 simd_broadcast(&m[s..s + o.len()], v, o)
             }),
             _ => pick(variant, [scalar_broadcast::<T>, auto_broadcast::<T>, simd_broadcast::<T>])(m, v, out),

@@ -35,6 +35,8 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerOutput(2.0 * CONV_TAPS as f64),
     unit: Unit::Flops,
     min_len: CONV_TAPS,
+    // Each output sums many products: inputs below 1 in size keep it small.
+    float_inputs: (-1.0, 1.0),
 };
 
 /// `out[i] = sum_j a[i + j] * k[len(k) - 1 - j]`, the products added in the
@@ -77,11 +79,11 @@ simd!(simd = vectors<T: Float>(a: &[T], k: &[T], out: &mut [T]));
 pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
     by_float!(c, T => {
         let (a, k) = (c.input::<T>(0), c.input::<T>(1));
-        let (variant, threads) = (c.variant, c.threads);
+        let (variant, par) = (c.variant, c.par);
         let out = c.out::<T>();
         let taps = k.len();
         if variant == crate::Variant::SimdThreads {
-            par::chunks(threads, par::line::<T>(), out, &|s, o| {
+            par::chunks(par, par::line::<T>(), out, &|s, o| {
                 simd(&a[s..s + o.len() + taps - 1], k, o)
             });
         } else {

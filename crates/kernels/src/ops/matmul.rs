@@ -44,6 +44,8 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::Matmul,
     unit: Unit::Flops,
     min_len: 0,
+    // Each output sums many products: inputs below 1 in size keep it small.
+    float_inputs: (-1.0, 1.0),
 };
 
 /// The packed panel of `b` blocked matmul allocates (one per thread of
@@ -263,7 +265,7 @@ simd!(simd_blocked = vectors_blocked<T: Float>(a: &[T], b: &[T], k: usize, out: 
 pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
     by_float!(c, T => {
         let (a, b, k) = (c.input::<T>(0), c.input::<T>(1), c.cols());
-        let (variant, threads) = (c.variant, c.threads);
+        let (variant, par) = (c.variant, c.par);
         let f = match c.problem.strategy {
             // i-j-k offers no SIMD rung: `pick`'s third entry is never taken.
             Strategy::Ijk => pick(variant, [scalar_ijk::<T>, auto_ijk::<T>, auto_ijk::<T>]),
@@ -273,7 +275,7 @@ pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
         let out = c.out::<T>();
         let m = b.len().checked_div(k).unwrap_or(0);
         if variant == crate::Variant::SimdThreads && m > 0 {
-            par::chunks(threads, m, out, &|s, o| {
+            par::chunks(par, m, out, &|s, o| {
                 let rows = s / m..(s + o.len()) / m;
                 f(&a[rows.start * k..rows.end * k], b, k, o)
             });

@@ -55,14 +55,14 @@ pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
         if T::DTYPE.is_float() {
             // For f32 divide in f32, for f64 in f64: `from_f64(s / n)` is the
             // same correctly rounded quotient in both cases.
-            let s = sum::total(c.variant, c.threads, a);
+            let s = sum::total(c.variant, c.par, a);
             c.put(<T as Element>::Sum::from_f64(s.to_f64() / n))
         } else if T::DTYPE == DType::I64 {
             // `pick`'s third entry is never taken: i64 offers no SIMD rung.
             let m = pick(c.variant, [scalar_f64::<T>, auto_f64::<T>, auto_f64::<T>])(a);
             c.put(m)
         } else {
-            let s = sum::total(c.variant, c.threads, a);
+            let s = sum::total(c.variant, c.par, a);
             c.put(s.to_f64() / n)
         }
     })

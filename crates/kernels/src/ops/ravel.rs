@@ -28,6 +28,7 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(0.0),
     unit: Unit::Bytes,
     min_len: 0,
+    float_inputs: (-100.0, 100.0),
 };
 
 /// `out = a`, element by element (what `sort` and `add_row`'s tile copy

@@ -11,7 +11,7 @@ use crate::dtype::Element;
 use crate::error::Error;
 use crate::lanes::Lanes;
 use crate::pairwise::{Leaf, pairwise};
-use crate::par;
+use crate::par::{self, Par};
 use crate::rung::{Keep, pick, serial, simd};
 use crate::simd::U;
 
@@ -112,10 +112,10 @@ simd!(simd = vectors<T: Element>(a: &[T]) -> T::Sum);
 
 /// The sum of `a` by rung `v` (`simd-threads`: in pieces, added in a fixed
 /// tree); `mean` shares it.
-pub(crate) fn total<T: Element>(v: Variant, threads: usize, a: &[T]) -> T::Sum {
+pub(crate) fn total<T: Element>(v: Variant, par: Par<'_>, a: &[T]) -> T::Sum {
     reduce(
         v,
-        threads,
+        par,
         a.len(),
         par::sum_align::<T>(),
         |v, r| pick(v, [scalar::<T>, auto::<T>, simd::<T>])(&a[r]),
@@ -125,7 +125,7 @@ pub(crate) fn total<T: Element>(v: Variant, threads: usize, a: &[T]) -> T::Sum {
 
 pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
     by_dtype!(c, T => {
-        let s = total(c.variant, c.threads, c.input::<T>(0));
+        let s = total(c.variant, c.par, c.input::<T>(0));
         c.put(s)
     })
 }

@@ -31,6 +31,7 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(1.0),
     unit: Unit::Bytes,
     min_len: 0,
+    float_inputs: (-100.0, 100.0),
 };
 
 /// `m.sum(axis=1)`: each row is contiguous.
@@ -156,14 +157,14 @@ simd!(simd_columns_range = vectors_columns_range<T: Element>(m: &[T], cols: usiz
 pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
     by_dtype!(c, T => {
         let (m, cols) = (c.input::<T>(0), c.cols());
-        let (variant, threads, strategy) = (c.variant, c.threads, c.problem.strategy);
+        let (variant, par, strategy) = (c.variant, c.par, c.problem.strategy);
         let out = c.out::<<T as Element>::Sum>();
         match (strategy, variant) {
-            (Strategy::Rows, crate::Variant::SimdThreads) => par::chunks(threads, 1, out, &|s, o| {
+            (Strategy::Rows, crate::Variant::SimdThreads) => par::chunks(par, 1, out, &|s, o| {
                 simd_rows(&m[s * cols..(s + o.len()) * cols], cols, o)
             }),
             (Strategy::Rows, _) => pick(variant, [scalar_rows::<T>, auto_rows::<T>, simd_rows::<T>])(m, cols, out),
-            (_, crate::Variant::SimdThreads) => par::chunks(threads, 4 * par::line::<T>(), out, &|s, o| {
+            (_, crate::Variant::SimdThreads) => par::chunks(par, 4 * par::line::<T>(), out, &|s, o| {
                 simd_columns_range(m, cols, s, o)
             }),
             _ => pick(variant, [scalar_columns::<T>, auto_columns::<T>, simd_columns::<T>])(m, cols, out),

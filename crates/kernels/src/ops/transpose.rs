@@ -25,6 +25,7 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(0.0),
     unit: Unit::Bytes,
     min_len: 0,
+    float_inputs: (-100.0, 100.0),
 };
 
 /// Tile edge for the tiled transpose: a 32 x 32 tile of f64 is 8 KiB, so the
@@ -355,14 +356,14 @@ simd!(simd_tiled_range = vectors_tiled_range<T: Element>(m: &[T], cols: usize, f
 pub(crate) fn run(mut c: Call<'_>) -> Result<Outcome, Error> {
     by_dtype!(c, T => {
         let (m, cols) = (c.input::<T>(0), c.cols());
-        let (variant, threads, strategy) = (c.variant, c.threads, c.problem.strategy);
+        let (variant, par, strategy) = (c.variant, c.par, c.problem.strategy);
         let out = c.out::<T>();
         match (strategy, variant) {
             // Naive offers no SIMD rung: `pick`'s third entry is never taken.
             (Strategy::Naive, _) => pick(variant, [scalar_naive::<T>, auto_naive::<T>, auto_naive::<T>])(m, cols, out),
             (_, crate::Variant::SimdThreads) if cols > 0 && m.len() >= cols => {
                 let rows = m.len() / cols;
-                par::chunks(threads, rows * TILE, out, &|s, o| {
+                par::chunks(par, rows * TILE, out, &|s, o| {
                     simd_tiled_range(m, cols, s / rows, o)
                 });
             }
