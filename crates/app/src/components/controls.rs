@@ -78,7 +78,9 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let on_op = parsed(&act, select_value, Action::Op);
     let on_strategy = parsed(&act, select_value, Action::Strategy);
     let on_dtype = parsed(&act, select_value, Action::DType);
-    let steps = slider_steps(c.max_size());
+    // A search over the worker's own check: once per render, not per use.
+    let max = c.max_size();
+    let steps = slider_steps(max);
     let pos = steps
         .iter()
         .position(|&n| n >= c.size)
@@ -236,7 +238,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     <span class="muted">{ format!("{done} of {total} samples") }</span>
                 }
             </div>
-            <p class="muted">{ format!("Sizes from {MIN_SIZE} to {} elements fit in this tab.", group(c.max_size())) }</p>
+            <p class="muted">{ format!("Sizes from {MIN_SIZE} to {} elements fit in this tab.", group(max)) }</p>
         </section>
     }
 }
