@@ -92,7 +92,7 @@ pub fn make_inputs(problem: &Problem, seed: u64) -> Result<Vec<Data>, String> {
     let range = if problem.dtype.is_float() {
         problem.op.row().float_inputs
     } else {
-        lanes_kernels::catalogue::INT_INPUTS
+        lanes_kernels::catalogue::INPUTS
     };
     let mut rng = Rng(seed ^ 0x5EED);
     problem

@@ -360,12 +360,13 @@ pub struct Row {
     pub min_len: usize,
     /// Where float inputs are drawn from when the op is timed: where it is
     /// interesting, and no float sum loses everything to rounding
-    /// (integers are drawn from [`INT_INPUTS`]).
+    /// ([`INPUTS`] unless the op needs another range).
     pub float_inputs: (f64, f64),
 }
 
-/// Where integer inputs are drawn from (rounded), for every op.
-pub const INT_INPUTS: (f64, f64) = (-100.0, 100.0);
+/// Where inputs are drawn from: integers (rounded) for every op, floats
+/// unless the op's row says otherwise.
+pub const INPUTS: (f64, f64) = (-100.0, 100.0);
 
 /// Every dtype.
 pub const ALL_DTYPES: &[DType] = &DType::ALL;
@@ -410,7 +411,7 @@ impl Row {
             flops: Flops::PerElement(1.0),
             unit: Unit::Bytes,
             min_len: 0,
-            float_inputs: (-100.0, 100.0),
+            float_inputs: INPUTS,
         }
     }
 

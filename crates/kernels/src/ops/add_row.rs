@@ -4,7 +4,7 @@
 
 use super::{add, ravel};
 use crate::array::Shape;
-use crate::catalogue::{ALL_DTYPES, Flops, Form, InShape, Input, OutDType, Row, Strategy, Unit};
+use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, InShape, Input, OutDType, Row, Strategy, Unit};
 use crate::dispatch::{Call, Outcome, by_dtype};
 use crate::dtype::{DType, Element};
 use crate::error::Error;
@@ -40,7 +40,7 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(1.0),
     unit: Unit::Bytes,
     min_len: 0,
-    float_inputs: (-100.0, 100.0),
+    float_inputs: INPUTS,
 };
 
 /// The tile is as large as `m`.

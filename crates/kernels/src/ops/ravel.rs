@@ -1,7 +1,7 @@
 //! `m.ravel()` (a view: nothing is copied) against `m.flatten()` (always a
 //! copy).
 
-use crate::catalogue::{ALL_DTYPES, Flops, Form, M, OutDType, OutShape, Row, Rungs, Strategy, Unit};
+use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, M, OutDType, OutShape, Row, Rungs, Strategy, Unit};
 use crate::dispatch::{Call, Outcome, by_dtype};
 use crate::dtype::Element;
 use crate::error::Error;
@@ -28,7 +28,7 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(0.0),
     unit: Unit::Bytes,
     min_len: 0,
-    float_inputs: (-100.0, 100.0),
+    float_inputs: INPUTS,
 };
 
 /// `out = a`, element by element (what `sort` and `add_row`'s tile copy

@@ -2,7 +2,7 @@
 //! strided columns: the same sums, a different walk through memory.
 
 use super::sum;
-use crate::catalogue::{ALL_DTYPES, Flops, Form, M, OutDType, OutShape, Row, Rungs, Strategy, Unit};
+use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, M, OutDType, OutShape, Row, Rungs, Strategy, Unit};
 use crate::dispatch::{Call, Outcome, by_dtype};
 use crate::dtype::{DType, Element};
 use crate::error::Error;
@@ -31,7 +31,7 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(1.0),
     unit: Unit::Bytes,
     min_len: 0,
-    float_inputs: (-100.0, 100.0),
+    float_inputs: INPUTS,
 };
 
 /// `m.sum(axis=1)`: each row is contiguous.

@@ -1,7 +1,7 @@
 //! `m.T.copy()`: row by row (reads sequential, writes a row apart) against
 //! tile by tile (both sides stay in cache).
 
-use crate::catalogue::{ALL_DTYPES, Flops, Form, M, OutDType, OutShape, Row, Rungs, Strategy, Unit};
+use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, M, OutDType, OutShape, Row, Rungs, Strategy, Unit};
 use crate::dispatch::{Call, Outcome, by_dtype};
 use crate::dtype::Element;
 use crate::error::Error;
@@ -25,7 +25,7 @@ pub(crate) const ROW: Row = Row {
     flops: Flops::PerElement(0.0),
     unit: Unit::Bytes,
     min_len: 0,
-    float_inputs: (-100.0, 100.0),
+    float_inputs: INPUTS,
 };
 
 /// Tile edge for the tiled transpose: a 32 x 32 tile of f64 is 8 KiB, so the
