@@ -360,24 +360,27 @@ pub fn dtype_chart(
 
 /// Scaling with threads, log-log: the best time of `simd-threads` against
 /// its thread count (with `simd`, measured in the same runs, as a
-/// reference), and the speed-up over `simd` against the ideal one, which is
-/// the diagonal.
+/// reference), and the speed-up over `simd` (the harness's: a ratio of
+/// medians) against the ideal one, which is the diagonal.
 pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<String, String> {
     use lanes_kernels::Variant;
-    let best = |p: &crate::state::Point, v: Variant| {
+    fn result(p: &crate::state::Point, v: Variant) -> Option<&lanes_harness::VariantResult> {
         p.results
             .iter()
             .find(|r| r.variant == Rung::Wasm(v))
-            .map(|r| r.min_ns)
-            .filter(|t| *t > 0.0)
-    };
-    let rows: Vec<(f64, f64, f64)> = points
+            .filter(|r| r.min_ns > 0.0 && r.median_ns > 0.0)
+    }
+    // (threads, best simd, best simd-threads, the harness's speed-up:
+    // a ratio of medians, as the table beside it shows).
+    let rows: Vec<(f64, f64, f64, f64)> = points
         .iter()
         .filter_map(|p| {
+            let (simd, threads) = (result(p, Variant::Simd)?, result(p, Variant::SimdThreads)?);
             Some((
                 p.threads as f64,
-                best(p, Variant::Simd)?,
-                best(p, Variant::SimdThreads)?,
+                simd.min_ns,
+                threads.min_ns,
+                threads.speedup_over(simd).ratio,
             ))
         })
         .collect();
@@ -393,7 +396,7 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
     let ts = rows.iter().flat_map(|r| [r.1, r.2]);
     let tlo = ts.clone().fold(f64::INFINITY, f64::min) / 1.5;
     let thi = ts.fold(0.0, f64::max) * 1.5;
-    let speedups = rows.iter().map(|r| r.1 / r.2);
+    let speedups = rows.iter().map(|r| r.3);
     let sp_lo = speedups.clone().fold(1.0, f64::min) / 1.25;
     let sp_hi = speedups.fold(n, f64::max) * 1.25;
     let w = width();
@@ -484,7 +487,7 @@ pub fn threads_chart(points: &[crate::state::Point], dark: bool) -> Result<Strin
             .map_err(|e| e.to_string())?
             .label("ideal")
             .legend(legend_line(fg.stroke_width(1)));
-        let sp: Vec<(f64, f64)> = rows.iter().map(|r| (r.0, r.1 / r.2)).collect();
+        let sp: Vec<(f64, f64)> = rows.iter().map(|r| (r.0, r.3)).collect();
         speed
             .draw_series(LineSeries::new(sp.clone(), thr_c.stroke_width(2)))
             .map_err(|e| e.to_string())?

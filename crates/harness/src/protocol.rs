@@ -500,6 +500,15 @@ pub struct VariantResult {
     pub speedup_high: Option<f64>,
 }
 
+impl VariantResult {
+    /// How many times faster this rung is than `baseline`, by the
+    /// harness's one definition (`stats::speedup`: medians, with an interval).
+    pub fn speedup_over(&self, baseline: &VariantResult) -> crate::stats::Speedup {
+        let three = |r: &VariantResult| [r.median_ns, r.ci_low_ns, r.ci_high_ns];
+        crate::stats::Speedup::between(three(baseline), three(self))
+    }
+}
+
 /// The end of a run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {

@@ -217,6 +217,15 @@ fn throughput_and_speedup() {
     assert_eq!(sp.ratio, 5.0);
     assert!(sp.low <= sp.ratio && sp.ratio <= sp.high);
     assert_eq!(sp.low, 4.0);
+    // One definition, whoever asks: the sweeps' speed-up from two results'
+    // medians and intervals is the harness's.
+    let same = stats::Speedup::between(
+        [base.median, base.ci_low, base.ci_high],
+        [fast.median, fast.ci_low, fast.ci_high],
+    );
+    assert_eq!(same, sp);
+    let shown = stats::Speedup::between([10.0, 9.0, 11.0], [5.0, 4.0, 6.0]);
+    assert_eq!(shown.text(), "2.00× (1.50–2.75)");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! throughput, memory, and what went wrong.
 
 use lanes_harness::protocol::{Rung, format_bytes};
-use lanes_harness::stats::{Summary, format_time};
+use lanes_harness::stats::{Speedup, Summary, format_time};
 use yew::prelude::*;
 
 use crate::chart;
@@ -74,7 +74,7 @@ pub fn Results(p: &ResultsProps) -> Html {
         let (timeit, median, speed, rate_s, flags) = match (done, Summary::of(&samples)) {
             (Some(d), _) => {
                 let speed = match (d.speedup, d.speedup_low, d.speedup_high) {
-                    (Some(s), Some(lo), Some(hi)) => format!("{s:.2}× ({lo:.2}–{hi:.2})"),
+                    (Some(ratio), Some(low), Some(high)) => Speedup { ratio, low, high }.text(),
                     _ => "–".into(),
                 };
                 let mut flags = Vec::new();

@@ -79,10 +79,12 @@ pub fn SweepPanel(p: &SweepProps) -> Html {
             SweepKind::DTypes => pt.dtype.numpy_name().to_owned(),
             SweepKind::Threads => pt.threads.to_string(),
         };
+        // The harness's speed-up (medians, with an interval), as the
+        // results table shows it.
         let speedup = (sw.kind == SweepKind::Threads).then(|| {
-            let t = |v| pt.results.iter().find(|x| x.variant == v).map(|x| x.min_ns);
-            match (t(Rung::Wasm(Variant::Simd)), t(Rung::Wasm(Variant::SimdThreads))) {
-                (Some(a), Some(b)) if b > 0.0 => format!("{:.2}x", a / b),
+            let r = |v| pt.results.iter().find(|x| x.variant == Rung::Wasm(v));
+            match (r(Variant::Simd), r(Variant::SimdThreads)) {
+                (Some(a), Some(b)) if b.median_ns > 0.0 => b.speedup_over(a).text(),
                 _ => "–".to_owned(),
             }
         });
