@@ -8,7 +8,7 @@
 //   LANES_BARE_URL   no headers and a 404 for /coi-serviceworker.js: never
 //                    isolated, so one thread, with the reason shown.
 //
-// Another test serves a broken copy of dist/ itself (a "threaded" build
+// Another test serves a broken copy of dist/ (server.mjs) (a "threaded" build
 // whose memory is not shared) and checks that it is detected; three more
 // inject start faults: a pool thread that never answers and a start that
 // stalls leave a page that works on one thread and says why, and a pool
@@ -17,12 +17,12 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launch, open } from './browser.mjs';
+import { serveDir } from './server.mjs';
 
 const ISOLATED_URL = process.env.LANES_URL;
 const PLAIN_URL = process.env.LANES_PLAIN_URL;
@@ -54,52 +54,6 @@ function assertVerified(summary, variants, repeats) {
     assert.equal(r.samples_ns.length, repeats, r.variant);
     assert.ok(r.min_ns > 0 && r.min_ns <= r.median_ns, r.variant);
   }
-}
-
-/// Serves `root` on loopback (a free port) with the cross-origin isolation
-/// headers, as `cargo xtask` does: .js as text/javascript, .wasm as
-/// application/wasm, nothing cached.
-function serveIsolated(root) {
-  const types = {
-    '.html': 'text/html; charset=utf-8',
-    '.js': 'text/javascript; charset=utf-8',
-    '.mjs': 'text/javascript; charset=utf-8',
-    '.wasm': 'application/wasm',
-    '.css': 'text/css; charset=utf-8',
-    '.svg': 'image/svg+xml',
-    '.json': 'application/json',
-  };
-  const base = path.resolve(root);
-  const server = http.createServer((req, res) => {
-    const headers = {
-      'Cache-Control': 'no-store',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-    };
-    let file = path.resolve(base, '.' + decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    if (file !== base && !file.startsWith(base + path.sep)) file = null;
-    else if (fs.statSync(file, { throwIfNoEntry: false })?.isDirectory()) file = path.join(file, 'index.html');
-    if (!file || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
-      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
-      res.end('not found\n');
-      return;
-    }
-    res.writeHead(200, { ...headers, 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
-    res.end(fs.readFileSync(file));
-  });
-  return new Promise((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}/`,
-        close() {
-          server.closeAllConnections();
-          return new Promise((done) => server.close(done));
-        },
-      }),
-    );
-  });
 }
 
 // A one-core browser has no pool: locally the threads tests skip, loudly;
@@ -348,7 +302,7 @@ test('a threaded build whose memory is not shared is detected, and the page fall
     fs.cpSync(DIST, root, { recursive: true });
     fs.rmSync(path.join(root, 'pkg-threads'), { recursive: true, force: true });
     fs.cpSync(path.join(root, 'pkg'), path.join(root, 'pkg-threads'), { recursive: true });
-    server = await serveIsolated(root);
+    server = await serveDir(root, 'isolated');
     browser = await launch();
     const { page, errors } = await open(browser.context, server.url);
     const e = await env(page);

@@ -1,19 +1,20 @@
 // End to end: <lanes-widget> (web/js/widget.js) on another site. The
 // widget's site is LANES_URL (served with COOP/COEP/CORP, as `cargo xtask
-// test` does); the "blog" is a small server started here on another port of
-// 127.0.0.1, so another origin, with no special headers: it serves the demo
+// test` does); the "blog" is the tests' static server (server.mjs) on another
+// port of 127.0.0.1, so another origin, with no special headers: it serves the demo
 // post (and test pages) with the widget script pointing at LANES_URL, as a
 // blogger would write it. Screenshots go to SCREENSHOTS (if set).
 // Timings are logged, never asserted.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { BROWSER, launch, open } from './browser.mjs';
+import { serveDir } from './server.mjs';
 
 const URL_ = process.env.LANES_URL;
 const SHOTS = process.env.SCREENSHOTS;
@@ -53,12 +54,12 @@ function widgetPage(attrs, extra = '') {
 <body><article><h1>A test post</h1><lanes-widget${a}></lanes-widget>${extra}</article></body></html>`;
 }
 
-/// The blog: a plain static server (no COOP/COEP/CORP) on a free port of
-/// 127.0.0.1. It serves dist/demo/post.html and post.css, the post's script
-/// rewritten from ../js/widget.js to LANES_URL's, the site's icon (else
-/// Chromium's request for /favicon.ico is a 404 on the console), and the
-/// pages the tests add.
-function serveBlog() {
+/// The blog: the plain static server (no COOP/COEP/CORP) on a free port of
+/// 127.0.0.1, over a directory of its own. It has dist/demo/post.html and
+/// post.css, the post's script rewritten from ../js/widget.js to
+/// LANES_URL's, the site's icon (else Chromium's request for /favicon.ico is
+/// a 404 on the console), and the pages the tests add.
+async function serveBlog() {
   const read = (f) => fs.readFileSync(path.join(DIST, 'demo', f), 'utf8');
   const post = read('post.html');
   // As a blogger with a Content-Security-Policy of their own would publish
@@ -70,35 +71,28 @@ function serveBlog() {
     .replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${policy}">`);
   assert.notEqual(rewritten, post, 'post.html loads ../js/widget.js');
   assert.ok(rewritten.includes(policy), 'the blog has its own policy');
-  const pages = new Map([
-    ['/demo/post.html', ['text/html; charset=utf-8', rewritten]],
-    ['/demo/post.css', ['text/css; charset=utf-8', read('post.css')]],
-    ['/favicon.ico', ['image/svg+xml', fs.readFileSync(path.join(DIST, 'favicon.svg'))]],
-    ['/favicon.svg', ['image/svg+xml', fs.readFileSync(path.join(DIST, 'favicon.svg'))]],
-  ]);
-  const server = http.createServer((req, res) => {
-    const hit = pages.get(new URL(req.url, 'http://x').pathname);
-    res.writeHead(hit ? 200 : 404, { 'Content-Type': hit ? hit[0] : 'text/plain', 'Cache-Control': 'no-store' });
-    res.end(hit ? hit[1] : 'not found\n');
-  });
-  return new Promise((resolve, reject) => {
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const origin = `http://127.0.0.1:${server.address().port}`;
-      resolve({
-        origin,
-        /// Serves `html` at `pathname`; returns its URL.
-        page(pathname, html) {
-          pages.set(pathname, ['text/html; charset=utf-8', html]);
-          return origin + pathname;
-        },
-        close() {
-          server.closeAllConnections();
-          return new Promise((done) => server.close(done));
-        },
-      });
-    });
-  });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanes-blog-'));
+  const put = (pathname, content) => {
+    const file = path.join(dir, pathname);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  };
+  put('/demo/post.html', rewritten);
+  put('/demo/post.css', read('post.css'));
+  for (const icon of ['favicon.svg', 'favicon.ico']) put(icon, fs.readFileSync(path.join(DIST, 'favicon.svg')));
+  const server = await serveDir(dir, 'plain');
+  return {
+    origin: server.origin,
+    /// Serves `html` at `pathname`; returns its URL.
+    page(pathname, html) {
+      put(pathname, html);
+      return server.origin + pathname;
+    },
+    async close() {
+      await server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /// A fresh browser (fresh profile) for `body`, closed whatever happens.

@@ -1,13 +1,15 @@
 //! `cargo xtask <task>`: the commands the README names.
 //!
+//! - `setup`: installs every tool the tasks use (each task also installs
+//!   what it needs itself).
 //! - `test`: installs what is missing, then formatting, clippy, native and
 //!   wasm tests, and the SIMD proof on the built wasm.
 //! - `golden`: regenerates the NumPy golden vectors (pinned NumPy via pip).
 //! - `simd-check [WASM]`: the SIMD proof alone.
 
 mod bench;
-mod install;
 mod serve;
+mod setup;
 mod simd_check;
 mod site;
 
@@ -18,6 +20,7 @@ use std::time::Instant;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::test(),
         Some("test") => test(&args[1..]),
         Some("golden") => golden(),
         Some("simd-check") => simd_check_cmd(&args[1..]),
@@ -28,7 +31,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  worker        build the measurement worker into dist/pkg (Trunk's post-build hook)\n  build         build the static site into dist/\n  serve         trunk serve on http://127.0.0.1:8080 (cross-origin isolated); --static isolated|plain|bare serves the release dist/ like a static host\n  bench         run the suite in headless Chromium (or --native) and write JSON\n  fuzz [N]      the request decoder and link parser fuzzers with N cases each (default 1,000,000)"
+                "usage: cargo xtask <task>\n\n  setup         install every tool the tasks use (each task installs what it needs itself)\n  test          install what is missing, then fmt, clippy, native + wasm tests, SIMD proof\n  golden        regenerate tests/golden with the pinned NumPy\n  simd-check    prove scalar kernels scalar and SIMD kernels SIMD on the built wasm\n  worker        build the measurement worker into dist/pkg (Trunk's post-build hook)\n  build         build the static site into dist/\n  serve         trunk serve on http://127.0.0.1:8080 (cross-origin isolated); --static isolated|plain|bare serves the release dist/ (or --root DIR) like a static host; --port 0 picks a free one, its URL on stdout\n  bench         run the suite in headless Chromium (or --native) and write JSON\n  fuzz [N]      the request decoder and link parser fuzzers with N cases each (default 1,000,000)"
             );
             Err("no task given".into())
         }
@@ -99,7 +102,7 @@ fn step(name: &str, f: impl FnOnce() -> Result) -> Result {
 
 fn test(args: &[String]) -> Result {
     let started = Instant::now();
-    step("install", install::test_tools)?;
+    step("setup", setup::test)?;
     if !args.iter().any(|a| a == "--no-lint") {
         step("cargo fmt --check", || {
             run(cargo().args(["fmt", "--all", "--check"]))
@@ -174,14 +177,12 @@ fn test(args: &[String]) -> Result {
         ]))
     })?;
     step("component tests (wasm-bindgen-test in Chromium)", || {
-        install::browser_tools()?;
         // Set, GECKODRIVER would win over CHROMEDRIVER.
         run(component_tests()
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env_remove("GECKODRIVER"))
     })?;
     step("component tests (wasm-bindgen-test in Firefox)", || {
-        install::firefox_tools()?;
         let geckodriver = which("geckodriver").ok_or("geckodriver is not on PATH")?;
         // No connection but to the test server (webdriver.json has the prefs
         // that stop the rest).
@@ -270,11 +271,11 @@ pub(crate) fn numpy_deps() -> Result<PathBuf> {
 /// against them with node's test runner (screenshots land in
 /// `target/screenshots/<browser>`).
 fn e2e() -> Result {
-    install::firefox_tools()?;
     let dist = site::build()?;
     let port = serve::start(dist.clone(), 0, serve::Mode::Isolated)?;
     let plain = serve::start(dist.clone(), 0, serve::Mode::Plain)?;
     let bare = serve::start(dist, 0, serve::Mode::Bare)?;
+    let xtask = std::env::current_exe().map_err(|e| format!("this xtask's path: {e}"))?;
     let shots = root().join("target/screenshots");
     std::fs::create_dir_all(&shots).map_err(|e| e.to_string())?;
     let tests: Vec<String> = std::fs::read_dir(root().join("tests/e2e"))
@@ -290,7 +291,10 @@ fn e2e() -> Result {
             .env("LANES_URL", format!("http://127.0.0.1:{port}/"))
             .env("LANES_PLAIN_URL", format!("http://127.0.0.1:{plain}/"))
             .env("LANES_BARE_URL", format!("http://127.0.0.1:{bare}/"))
-            .env("SCREENSHOTS", shots.join(browser));
+            .env("SCREENSHOTS", shots.join(browser))
+            // The one static server, for the tests that serve a directory of
+            // their own (`cargo xtask serve --static MODE --root DIR`).
+            .env("LANES_XTASK", &xtask);
         c
     };
     std::fs::create_dir_all(shots.join("firefox")).map_err(|e| e.to_string())?;
@@ -333,17 +337,29 @@ fn serve_cmd(args: &[String]) -> Result {
             _ => return Err("--static needs isolated, plain or bare".into()),
         },
     };
-    // The release dist/, served the way a static host would. Each mode has
-    // its own default port (origin): the service worker a plain origin
-    // registers stays registered there, and would isolate a bare run too.
+    // The release dist/ (or `--root DIR`, as it is), served the way a
+    // static host would. Each mode has its own default port (origin): the
+    // service worker a plain origin registers stays registered there, and
+    // would isolate a bare run too.
     let port = port.unwrap_or(match mode {
         serve::Mode::Isolated => 8081,
         serve::Mode::Plain => 8082,
         serve::Mode::Bare => 8083,
     });
-    let dist = site::build()?;
-    let port = serve::start(dist, port, mode)?;
-    eprintln!("serving dist/ at http://127.0.0.1:{port}/ ({mode:?}); Ctrl-C stops");
+    let dir = match args.iter().position(|a| a == "--root") {
+        Some(i) => PathBuf::from(args.get(i + 1).ok_or("--root needs a directory")?),
+        None => site::build()?,
+    };
+    if !dir.is_dir() {
+        return Err(format!("--root {}: not a directory", dir.display()));
+    }
+    let port = serve::start(dir.clone(), port, mode)?;
+    // The URL alone on stdout, for whoever started this (tests/e2e/server.mjs).
+    println!("http://127.0.0.1:{port}/");
+    eprintln!(
+        "serving {} at http://127.0.0.1:{port}/ ({mode:?}); Ctrl-C stops",
+        dir.display()
+    );
     loop {
         std::thread::park();
     }

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{Result, cargo, install, root, run};
+use crate::{Result, cargo, root, run, setup};
 
 /// The threaded build's largest memory. Shared memory cannot grow past the
 /// maximum it was linked with, and browsers reserve that maximum up front,
@@ -22,10 +22,7 @@ const MAX_MEMORY: u64 = 2 << 30;
 /// cross-origin isolation service worker next to them, and builds the
 /// widget into `<out>/widget`.
 pub(crate) fn worker() -> Result {
-    install::wasm_target()?;
-    install::wasm_bindgen()?;
-    install::threads_toolchain()?;
-    install::web_packages()?;
+    setup::site()?;
     let out =
         std::env::var_os("TRUNK_STAGING_DIR").map_or_else(|| root().join("dist"), PathBuf::from);
     run(cargo().args([
@@ -46,7 +43,7 @@ pub(crate) fn worker() -> Result {
         &out.join("pkg-threads"),
     )?;
     std::fs::copy(
-        install::coi_serviceworker_js(),
+        setup::coi_serviceworker_js(),
         out.join("coi-serviceworker.js"),
     )
     .map_err(|e| format!("coi-serviceworker.js: {e}"))?;
@@ -144,7 +141,7 @@ fn wasm_opt() -> Command {
 /// compiler or flags inherited from the caller's environment.
 fn nightly_build(package: &str) -> Command {
     let mut cmd = Command::new("rustup");
-    cmd.args(["run", install::NIGHTLY, "cargo", "build", "-p", package])
+    cmd.args(["run", setup::NIGHTLY, "cargo", "build", "-p", package])
         .args(["--target", "wasm32-unknown-unknown"])
         .env_remove("RUSTC")
         .env_remove("RUSTFLAGS");
@@ -243,7 +240,7 @@ fn optimize_worker(wasm: &Path) -> Result {
 /// from the panics. No kernel runs in these binaries; the workers keep the
 /// standard build.
 const SIZE_ENV: [(&str, &str); 4] = [
-    ("RUSTUP_TOOLCHAIN", install::NIGHTLY),
+    ("RUSTUP_TOOLCHAIN", setup::NIGHTLY),
     ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
     ("CARGO_UNSTABLE_BUILD_STD_FEATURES", "optimize_for_size"),
     (
@@ -265,15 +262,13 @@ const TARGET_DIR_VAR: &str = "CARGO_TARGET_DIR";
 /// post-build hook (Trunk.toml) takes the variables off again before it
 /// builds the workers.
 fn trunk(args: &[&str]) -> Result {
-    install::trunk()?;
-    install::web_packages()?;
-    install::threads_toolchain()?;
+    setup::site()?;
     run(Command::new("trunk")
         .args(args)
         .arg("--skip-version-check")
         .envs(SIZE_ENV)
         .env(TARGET_DIR_VAR, root().join("target/web-size"))
-        .env("PATH", install::path_with_web_bin()))
+        .env("PATH", setup::path_with_web_bin()))
 }
 
 /// Builds `dist/` with Trunk (release).

@@ -5,17 +5,17 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use lanes_harness::protocol::{ArrayInfo, Environment, Limits, RunInfo, Rung};
+use lanes_harness::protocol::{Environment, Event, Limits, Rung};
 use lanes_kernels::Variant;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::platform::time::sleep;
 use yew::prelude::*;
 
-use crate::components::controls::{Controls, ControlsProps};
+use crate::components::controls::{Controls, Worker};
 use crate::components::env_card::{EnvCard, EnvProps};
 use crate::components::results::{Results, ResultsProps};
-use crate::state::{Action, Config, Live, Status};
+use crate::state::{Action, Config, Live, Shared, run_info, sample};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -54,6 +54,7 @@ async fn env_card_shows_the_device() {
     let el = render::<EnvCard>(EnvProps {
         env: Some(env()),
         error: None,
+        stage: None,
     })
     .await;
     let text = el.text_content().unwrap();
@@ -66,27 +67,47 @@ async fn env_card_shows_the_device() {
     let el = render::<EnvCard>(EnvProps {
         env: None,
         error: Some("the worker failed".into()),
+        stage: None,
     })
     .await;
     assert!(el.query_selector("[role=alert]").unwrap().is_some());
-    // While the worker starts, the card says what it is doing: each
-    // `lanes-stage` event (lanes.js) replaces the last.
-    let el = render::<EnvCard>(EnvProps {
-        env: None,
-        error: None,
-    })
-    .await;
-    assert_eq!(el.text_content().unwrap(), "Starting the worker…");
-    for stage in ["loading the threaded build", "compiling the threaded build"] {
-        let init = web_sys::CustomEventInit::new();
-        init.set_detail(&stage.into());
-        let event = web_sys::CustomEvent::new_with_event_init_dict("lanes-stage", &init).unwrap();
-        web_sys::window().unwrap().dispatch_event(&event).unwrap();
-        sleep(Duration::from_millis(20)).await;
-        assert_eq!(
-            el.text_content().unwrap(),
-            format!("Starting the worker: {stage}…")
-        );
+    // While the worker starts, the card says what it is doing.
+    for (stage, shown) in [
+        (None, "Starting the worker…".to_owned()),
+        (
+            Some("compiling the threaded build"),
+            "Starting the worker: compiling the threaded build…".to_owned(),
+        ),
+    ] {
+        let el = render::<EnvCard>(EnvProps {
+            env: None,
+            error: None,
+            stage: stage.map(Into::into),
+        })
+        .await;
+        assert_eq!(el.text_content().unwrap(), shown);
+    }
+}
+
+/// The controls as the app shows them: under the live results in context,
+/// which change with every sample while the config does not.
+#[derive(PartialEq, Properties)]
+struct InApp {
+    live: Shared<Live>,
+    config: Config,
+    on_action: Callback<Action>,
+}
+
+#[component]
+fn ControlsInApp(p: &InApp) -> Html {
+    // Made once, as the app's callbacks are (a fresh `Callback::noop()` per
+    // render would be a change of props).
+    let nothing = use_callback((), |(), ()| ());
+    html! {
+        <ContextProvider<Shared<Live>> context={p.live.clone()}>
+            <Controls config={p.config.clone()} running={true} worker={Worker::Ready}
+                on_action={p.on_action.clone()} on_run={nothing.clone()} on_stop={nothing} />
+        </ContextProvider<Shared<Live>>>
     }
 }
 
@@ -95,25 +116,28 @@ async fn controls_show_the_config_and_emit_actions() {
     let seen: Rc<RefCell<Vec<String>>> = Rc::default();
     let log = seen.clone();
     let config = Config::for_chapter(0);
-    let props = |progress| ControlsProps {
+    let simd = Rung::Wasm(Variant::Simd);
+    let mut live = Shared::new(Live::started(1, 3));
+    live.update(|l| {
+        l.fold(Event::Started {
+            info: run_info(vec![Rung::JsArray, simd]),
+        })
+    });
+    // One callback for every render, as the app's are (memoised): the
+    // controls' props then change only with the config.
+    let on_action = Callback::from(move |a: Action| match a {
+        Action::Toggle(r) => log.borrow_mut().push(r.name().to_owned()),
+        Action::Repeats(r) => log.borrow_mut().push(format!("repeats {r}")),
+        _ => {}
+    });
+    let props = |live: &Shared<Live>| InApp {
+        live: live.clone(),
         config: config.clone(),
-        running: false,
-        worker: crate::components::controls::Worker::Ready,
-        progress,
-        on_action: Callback::from({
-            let log = log.clone();
-            move |a: Action| match a {
-                Action::Toggle(r) => log.borrow_mut().push(r.name().to_owned()),
-                Action::Repeats(r) => log.borrow_mut().push(format!("repeats {r}")),
-                _ => {}
-            }
-        }),
-        on_run: Callback::noop(),
-        on_stop: Callback::noop(),
+        on_action: on_action.clone(),
     };
     let el = root();
     let mut app =
-        yew::Renderer::<Controls>::with_root_and_props(el.clone(), props((0, 0))).render();
+        yew::Renderer::<ControlsInApp>::with_root_and_props(el.clone(), props(&live)).render();
     sleep(Duration::ZERO).await;
     let op: web_sys::HtmlSelectElement = el
         .query_selector("select")
@@ -123,6 +147,7 @@ async fn controls_show_the_config_and_emit_actions() {
     assert_eq!(op.value(), "add");
     let text = el.text_content().unwrap();
     assert!(text.contains("4.0 MB per array"), "{text}");
+    assert!(text.contains("0 of 6 samples"), "{text}");
     let boxes = el.query_selector_all("input[type=checkbox]").unwrap();
     assert_eq!(boxes.length() as usize, config.offered().len());
     let scalar: web_sys::HtmlElement = el
@@ -133,17 +158,10 @@ async fn controls_show_the_config_and_emit_actions() {
     scalar.click();
     sleep(Duration::ZERO).await;
     assert_eq!(*seen.borrow(), ["scalar"]);
-    let stop: web_sys::HtmlButtonElement = el
-        .query_selector_all("button")
-        .unwrap()
-        .get(1)
-        .unwrap()
-        .unchecked_into();
-    assert!(stop.disabled(), "Stop is off while nothing runs");
     // Repeats: a keystroke that makes a valid count commits it; one that
-    // does not (a cleared field, 0) commits nothing; either way what was
-    // typed stays while the controls re-render with the old count (as they
-    // do when samples arrive). Leaving the field shows the count in force.
+    // does not (a cleared field, 0) commits nothing. Either way what was
+    // typed stays while samples arrive: they re-render the progress, not
+    // the controls.
     let repeats: web_sys::HtmlInputElement = el
         .query_selector("input[type=number]")
         .unwrap()
@@ -154,15 +172,18 @@ async fn controls_show_the_config_and_emit_actions() {
     bubbles.set_bubbles(true);
     let typed = |v: &str, event: &str| {
         repeats.set_value(v);
-        let e = Event::new_with_event_init_dict(event, &bubbles).unwrap();
+        let e = web_sys::Event::new_with_event_init_dict(event, &bubbles).unwrap();
         repeats.dispatch_event(&e).unwrap();
     };
     for (k, v) in ["", "0", "12"].into_iter().enumerate() {
         typed(v, "input");
         sleep(Duration::ZERO).await;
-        app.update(props((k + 1, 100)));
+        live.update(|l| l.fold(sample(simd, 100.0)));
+        app.update(props(&live));
         sleep(Duration::ZERO).await;
-        assert_eq!(repeats.value(), v, "after a re-render");
+        assert_eq!(repeats.value(), v, "after a sample");
+        let text = el.text_content().unwrap();
+        assert!(text.contains(&format!("{} of 6 samples", k + 1)), "{text}");
     }
     assert_eq!(seen.borrow()[1..], ["repeats 12"]);
     // Left as "" (a change event): nothing is committed and the field shows
@@ -171,56 +192,30 @@ async fn controls_show_the_config_and_emit_actions() {
     sleep(Duration::ZERO).await;
     assert_eq!(repeats.value(), "7");
     assert_eq!(seen.borrow().len(), 2, "{:?}", seen.borrow());
-    // Typed away and back, no change event comes: the blur drops the draft.
-    typed("5", "input");
+    // Past the range, a change commits the count clamped into it.
+    typed("5000", "change");
     sleep(Duration::ZERO).await;
-    assert_eq!(repeats.value(), "5");
-    typed("5", "blur");
-    sleep(Duration::ZERO).await;
-    assert_eq!(repeats.value(), "7");
-    // Past the range, a change commits it all the same (the reducer clamps).
-    typed("150", "change");
-    sleep(Duration::ZERO).await;
-    assert_eq!(seen.borrow()[2..], ["repeats 5", "repeats 150"]);
+    let most = *Limits::REPEATS.end();
+    assert_eq!(seen.borrow()[2..], [format!("repeats {most}")]);
+    assert_eq!(repeats.value(), most.to_string());
 }
 
 #[wasm_bindgen_test]
 async fn results_fill_in_as_samples_arrive() {
-    let rungs = vec![Rung::JsArray, Rung::Wasm(Variant::Simd)];
-    let array = |name: &str| ArrayInfo {
-        name: name.into(),
-        dtype: "f32".into(),
-        shape: vec![1000],
-        bytes: 4000,
-    };
-    let info = RunInfo {
-        op: "add".into(),
-        strategy: "default".into(),
-        dtype: "f32".into(),
-        shape: vec![1000],
-        numpy: "a + b".into(),
-        variants: rungs.clone(),
-        baseline: Rung::JsArray,
-        threads: 1,
-        inputs: vec![array("a"), array("b")],
-        output: array("out"),
-        temp_bytes: 0,
-        bytes_per_loop: 12000.0,
-        flops_per_loop: 1000.0,
-        elements_per_loop: 1000.0,
-        unit: "bytes".into(),
-        target_sample_ns: 1e7,
-        timer_resolution_ns: 5000.0,
-    };
-    let mut live = Live {
-        id: 1,
-        status: Status::Running,
-        info: Some(info),
-        repeats: 3,
-        ..Live::default()
-    };
-    live.samples.insert(Rung::JsArray, vec![2000.0, 2100.0]);
-    live.samples.insert(Rung::Wasm(Variant::Simd), vec![150.0]);
+    let simd = Rung::Wasm(Variant::Simd);
+    let mut live = Shared::new(Live::started(1, 3));
+    live.update(|l| {
+        l.fold(Event::Started {
+            info: run_info(vec![Rung::JsArray, simd]),
+        });
+        for (r, ns) in [
+            (Rung::JsArray, 2000.0),
+            (Rung::JsArray, 2100.0),
+            (simd, 150.0),
+        ] {
+            l.fold(sample(r, ns));
+        }
+    });
     let el = render::<Results>(ResultsProps {
         live,
         dark: false,

@@ -2,56 +2,69 @@
 //! row per sample) and the chart as SVG, downloaded from a Blob.
 
 use lanes_harness::protocol::{Environment, Rung};
-use lanes_kernels::Variant;
-use serde_json::{Value, json};
+use lanes_harness::report::{
+    BenchRecord, BenchReport, Failed, PartialRecord, ProblemKey, Record, SCHEMA, threads_of,
+};
+use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use crate::state::Live;
 
-/// The run as `lanes-bench/1` JSON: the environment and one record per rung.
+/// The run as `lanes-bench/1` JSON: the environment and one record per
+/// rung (the harness's `BenchReport`, as `cargo xtask bench` writes it).
 pub fn json(live: &Live, env: Option<&Environment>) -> Option<String> {
     let info = live.info.as_ref()?;
-    let records: Vec<Value> = live
+    let problem = ProblemKey {
+        op: info.op.clone(),
+        strategy: info.strategy.clone(),
+        dtype: info.dtype.clone(),
+        shape: info.shape.clone(),
+    };
+    let mut report = BenchReport::new(env.cloned());
+    report.records = live
         .results
         .iter()
-        .filter_map(|r| {
-            let mut v = serde_json::to_value(r).ok()?;
-            let m = v.as_object_mut()?;
-            m.insert("op".into(), json!(info.op));
-            m.insert("strategy".into(), json!(info.strategy));
-            m.insert("dtype".into(), json!(info.dtype));
-            m.insert("shape".into(), json!(info.shape));
-            let threads = if r.variant == Rung::Wasm(Variant::SimdThreads) {
-                info.threads
-            } else {
-                1
-            };
-            m.insert("threads".into(), json!(threads));
-            m.insert("unit".into(), json!(info.unit));
-            m.insert("noop_ns_per_loop".into(), json!(live.noop_ns));
-            Some(v)
+        .map(|r| {
+            Record::Measured(Box::new(BenchRecord {
+                problem: problem.clone(),
+                threads: threads_of(r.variant, info.threads),
+                unit: info.unit.clone(),
+                noop_ns_per_loop: live.noop_ns,
+                result: r.clone(),
+                passes: None,
+                native_ns: None,
+                vs_native: None,
+                numpy_ns: None,
+                numpy: None,
+                vs_numpy: None,
+            }))
         })
         .collect();
     // Rungs cut short (Stop, a crashed worker): the samples that arrived.
-    let partial = live
-        .samples
-        .iter()
-        .filter(|(rung, _)| !live.results.iter().any(|r| r.variant == **rung))
-        .map(|(rung, samples)| {
-            json!({"op": info.op, "strategy": info.strategy, "dtype": info.dtype, "shape": info.shape,
-                "variant": rung, "threads": if *rung == Rung::Wasm(Variant::SimdThreads) { info.threads } else { 1 },
-                "unit": info.unit, "samples_ns": samples, "partial": true})
-        });
-    let records: Vec<Value> = records.into_iter().chain(partial).collect();
-    let failed: Vec<Value> = live
+    report.records.extend(
+        live.all_samples()
+            .filter(|(rung, _)| !live.results.iter().any(|r| r.variant == *rung))
+            .map(|(rung, samples)| {
+                Record::Partial(PartialRecord {
+                    problem: problem.clone(),
+                    variant: rung,
+                    threads: threads_of(rung, info.threads),
+                    unit: info.unit.clone(),
+                    samples_ns: samples.to_vec(),
+                    partial: true,
+                })
+            }),
+    );
+    report.failed = live
         .errors
         .iter()
-        .map(|(v, m)| json!({"op": info.op, "strategy": info.strategy, "dtype": info.dtype, "shape": info.shape, "variant": v, "message": m}))
+        .map(|(v, m)| Failed::Rung {
+            problem: problem.clone(),
+            variant: *v,
+            message: m.clone(),
+        })
         .collect();
-    serde_json::to_string_pretty(
-        &json!({"schema": "lanes-bench/1", "env": env, "records": records, "failed": failed}),
-    )
-    .ok()
+    serde_json::to_string_pretty(&report).ok()
 }
 
 /// Every sample received, one per row.
@@ -59,7 +72,7 @@ pub fn csv(live: &Live) -> Option<String> {
     let info = live.info.as_ref()?;
     let shape: Vec<String> = info.shape.iter().map(usize::to_string).collect();
     let mut out = String::from("op,strategy,dtype,shape,variant,round,ns_per_loop\n");
-    for (rung, samples) in &live.samples {
+    for (rung, samples) in live.all_samples() {
         for (round, ns) in samples.iter().enumerate() {
             out += &format!(
                 "{},{},{},{},{},{round},{ns}\n",
@@ -72,6 +85,34 @@ pub fn csv(live: &Live) -> Option<String> {
         }
     }
     Some(out)
+}
+
+/// A run as a file of this kind ("json", "csv" or "svg": the chart):
+/// its name, MIME type and content; `None` before the run has begun.
+pub fn file(
+    kind: &str,
+    live: &Live,
+    env: Option<&Environment>,
+    dark: bool,
+) -> Option<(String, &'static str, String)> {
+    let info = live.info.as_ref()?;
+    let shape: Vec<String> = info.shape.iter().map(usize::to_string).collect();
+    let name = format!(
+        "lanes-{}-{}-{}.{kind}",
+        info.op,
+        info.dtype,
+        shape.join("x")
+    );
+    let (mime, content) = match kind {
+        "json" => ("application/json", json(live, env)?),
+        "csv" => ("text/csv", csv(live)?),
+        "svg" => (
+            "image/svg+xml",
+            crate::chart::time_chart(live, &info.variants, dark, &[]).ok()?,
+        ),
+        _ => return None,
+    };
+    Some((name, mime, content))
 }
 
 /// Offers `content` as a file download.
@@ -114,7 +155,7 @@ pub struct Imported {
 /// used are read, each checked for its type; anything else is ignored.
 pub fn parse_import(text: &str) -> Result<Imported, String> {
     let v: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    if v["schema"] != "lanes-bench/1" {
+    if v["schema"] != SCHEMA {
         return Err("not a Lanes export (schema lanes-bench/1)".into());
     }
     let ua = v["env"]["user_agent"].as_str().unwrap_or("unknown device");
@@ -149,6 +190,43 @@ pub fn parse_import(text: &str) -> Result<Imported, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::{run_info, sample};
+    use lanes_harness::protocol::Event;
+    use lanes_kernels::Variant;
+
+    #[test]
+    fn a_stopped_run_exports_what_came_as_a_bench_report() {
+        let simd = Rung::Wasm(Variant::Simd);
+        let mut live = Live::started(1, 3);
+        live.fold(Event::Started {
+            info: run_info(vec![Rung::JsArray, simd]),
+        });
+        live.fold(sample(simd, 120.0));
+        live.fold(Event::Crashed {
+            message: "the worker ran out of memory".into(),
+        });
+        let text = json(&live, None).unwrap();
+        let report: BenchReport = serde_json::from_str(&text).unwrap();
+        assert_eq!(report.schema, SCHEMA);
+        let [Record::Partial(p)] = &report.records[..] else {
+            panic!("{text}")
+        };
+        assert_eq!(
+            (p.variant, &p.samples_ns[..], p.partial),
+            (simd, &[120.0][..], true)
+        );
+        assert_eq!(p.problem.shape_text(), "1000");
+        assert!(
+            matches!(&report.failed[..], [Failed::Rung { variant: None, message, .. }] if message.contains("memory"))
+        );
+        // Nothing to compare with in it: the import says so.
+        assert_eq!(
+            parse_import(&text).unwrap_err(),
+            "the export has no usable records"
+        );
+        let csv = csv(&live).unwrap();
+        assert_eq!(csv.lines().nth(1), Some("add,default,f32,1000,simd,0,120"));
+    }
 
     #[test]
     fn imports_are_checked_field_by_field() {

@@ -1,14 +1,16 @@
 //! The app's effects: the worker's environment, runs, the permalink, the theme.
 
 use std::cell::Cell;
-use std::rc::Rc;
 
 use yew::prelude::*;
 
+#[cfg(feature = "playground")]
 use lanes_harness::protocol::Failure;
 
 use crate::lanes;
-use crate::state::{Action, Config, Point, State, SweepKind};
+use crate::state::{Action, Config, State};
+#[cfg(feature = "playground")]
+use crate::state::{Point, SweepKind};
 use crate::url;
 
 fn window() -> Option<web_sys::Window> {
@@ -63,25 +65,27 @@ pub fn use_environment(d: UseReducerDispatcher<State>) {
     });
 }
 
-/// What the worker's start is doing now (`lanes.stage`, then every
-/// `lanes-stage` event), for the page to show while it waits.
+/// Tells the state what the worker's start is doing (`lanes.stage`, then
+/// every `lanes-stage` event), for the page to show while it waits.
+#[cfg(feature = "playground")]
 #[hook]
-pub fn use_start_stage() -> Option<String> {
-    let read = || {
-        let lanes = js_sys::Reflect::get(&window()?.into(), &"lanes".into()).ok()?;
-        js_sys::Reflect::get(&lanes, &"stage".into())
-            .ok()?
-            .as_string()
-    };
-    let stage = use_state(read);
+pub fn use_start_stage(d: UseReducerDispatcher<State>) {
     {
-        let stage = stage.clone();
-        use_window_event("lanes-stage", move |e: Event| {
-            let detail = js_sys::Reflect::get(&e, &"detail".into()).ok();
-            stage.set(detail.and_then(|d| d.as_string()));
+        let d = d.clone();
+        use_effect_with((), move |_| {
+            let stage = window()
+                .and_then(|w| js_sys::Reflect::get(&w, &"lanes".into()).ok())
+                .and_then(|l| js_sys::Reflect::get(&l, &"stage".into()).ok())
+                .and_then(|s| s.as_string());
+            if stage.is_some() {
+                d.dispatch(Action::Stage(stage));
+            }
         });
     }
-    (*stage).clone()
+    use_window_event("lanes-stage", move |e: Event| {
+        let detail = js_sys::Reflect::get(&e, &"detail".into()).ok();
+        d.dispatch(Action::Stage(detail.and_then(|d| d.as_string())));
+    });
 }
 
 /// Calls `f` with every `name` event of the window while the component is
@@ -109,6 +113,7 @@ pub fn use_window_event<F: Fn(Event) + 'static>(name: &'static str, f: F) {
 }
 
 /// Keeps the query string in step with the controls (a permalink).
+#[cfg(feature = "playground")]
 #[hook]
 pub fn use_permalink(config: &Config) {
     use_effect_with(config.clone(), |c| {
@@ -140,33 +145,40 @@ pub struct Runner {
     /// Runs `config` (or the given one) and folds its events into the state.
     pub run: Callback<Option<Config>>,
     /// Runs a sweep over sizes or dtypes, one request after the other.
+    #[cfg(feature = "playground")]
     pub sweep: Callback<SweepKind>,
     /// Stops whatever runs: the worker is terminated and respawned.
     pub stop: Callback<()>,
 }
 
+/// The ids of runs and sweeps, and the generation Stop moves on.
+#[derive(Default)]
+struct Counters {
+    ids: Cell<u32>,
+    generation: Cell<u32>,
+}
+
+impl Counters {
+    fn next(&self) -> u32 {
+        let id = self.ids.get() + 1;
+        self.ids.set(id);
+        id
+    }
+}
+
 /// The runner of the page. Every run and sweep gets a fresh id, so events
-/// of a stopped one can never land in a newer one; Stop also bumps a
-/// generation that a sweep checks between its points.
+/// of a stopped one can never land in a newer one; Stop also moves on a
+/// generation that a sweep checks between its points. The callbacks are
+/// made again only when the config changes (Stop never), so the components
+/// given them re-render for what they show, not for every event.
 #[hook]
-pub fn use_runner(d: UseReducerDispatcher<State>, config: Config) -> Runner {
-    let ids = use_mut_ref(|| Rc::new(Cell::new(1u32)));
-    let ids = ids.borrow().clone();
-    let generation = use_mut_ref(|| Rc::new(Cell::new(0u32)));
-    let generation = generation.borrow().clone();
-    let next = {
-        let ids = ids.clone();
-        move || {
-            let id = ids.get();
-            ids.set(id + 1);
-            id
-        }
-    };
+pub fn use_runner(d: UseReducerDispatcher<State>, config: &Config) -> Runner {
+    let counters = use_memo((), |()| Counters::default());
     let run = {
-        let (d, config, next) = (d.clone(), config.clone(), next.clone());
-        Callback::from(move |given: Option<Config>| {
+        let (d, counters) = (d.clone(), counters.clone());
+        use_callback(config.clone(), move |given: Option<Config>, config| {
             let config = given.unwrap_or_else(|| config.clone());
-            let id = next();
+            let id = counters.next();
             d.dispatch(Action::Start(id));
             let d = d.clone();
             let request = config.request();
@@ -180,17 +192,18 @@ pub fn use_runner(d: UseReducerDispatcher<State>, config: Config) -> Runner {
             });
         })
     };
+    #[cfg(feature = "playground")]
     let sweep = {
-        let (d, config, generation) = (d.clone(), config.clone(), generation.clone());
-        Callback::from(move |kind: SweepKind| {
-            let id = next();
+        let (d, counters) = (d.clone(), counters.clone());
+        use_callback(config.clone(), move |kind: SweepKind, config| {
+            let id = counters.next();
             let plan = config.sweep(kind);
             d.dispatch(Action::SweepStart(id, kind, plan.len()));
-            let (d, generation) = (d.clone(), generation.clone());
-            let started = generation.get();
+            let (d, counters) = (d.clone(), counters.clone());
+            let started = counters.generation.get();
             wasm_bindgen_futures::spawn_local(async move {
                 for c in plan {
-                    if generation.get() != started {
+                    if counters.generation.get() != started {
                         return d.dispatch(Action::SweepEnded(id, Err(Failure::stopped())));
                     }
                     let bytes = c.problem().map_or(0, |p| p.inputs()[0].nbytes());
@@ -212,10 +225,15 @@ pub fn use_runner(d: UseReducerDispatcher<State>, config: Config) -> Runner {
             });
         })
     };
-    let stop = Callback::from(move |()| {
-        generation.set(generation.get() + 1);
+    let stop = use_callback((), move |(), ()| {
+        counters.generation.set(counters.generation.get() + 1);
         lanes::stop();
         d.dispatch(Action::Stop);
     });
-    Runner { run, sweep, stop }
+    Runner {
+        run,
+        #[cfg(feature = "playground")]
+        sweep,
+        stop,
+    }
 }

@@ -1,12 +1,18 @@
 //! All the page's state in one reducer: what to run, and what came back.
+//! The config is a small value, cloned on every action; what came back (every
+//! sample of a run) is [`Shared`], changed in place, so that an event costs
+//! one sample, not a copy of all of them.
 
+use std::cell::{Ref, RefCell};
 use std::collections::BTreeMap;
+use std::fmt;
 use std::rc::Rc;
 
 use lanes_harness::protocol::{
     Environment, ErrorKind, Event, Failure, Limits, RunInfo, RunRequest, Rung, VariantResult,
     offered,
 };
+use lanes_harness::stats::Summary;
 use lanes_kernels::{DType, Op, Problem, Shape, Strategy, Variant};
 use yew::Reducible;
 
@@ -289,13 +295,74 @@ pub enum Status {
     Failed(String),
 }
 
-/// What came back from the current (or last) run.
+/// A value the reducer changes in place and components read: every handle
+/// sees the same value, and a handle compares equal to another only if both
+/// are of the same value at the same revision. So a component given a
+/// handle re-renders when, and only when, the value changed since its last
+/// props, and a change costs what it changes, not a copy of the whole.
+pub struct Shared<T> {
+    cell: Rc<RefCell<T>>,
+    revision: u64,
+}
+
+impl<T> Shared<T> {
+    pub fn new(value: T) -> Shared<T> {
+        Shared {
+            cell: Rc::new(RefCell::new(value)),
+            revision: 0,
+        }
+    }
+
+    pub fn borrow(&self) -> Ref<'_, T> {
+        self.cell.borrow()
+    }
+
+    /// Changes the value for every handle; this one moves to a new revision
+    /// (handles cloned before compare unequal to it from now on).
+    pub fn update<R>(&mut self, f: impl FnOnce(&mut T) -> R) -> R {
+        self.revision += 1;
+        f(&mut self.cell.borrow_mut())
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared {
+            cell: self.cell.clone(),
+            revision: self.revision,
+        }
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.cell, &other.cell) && self.revision == other.revision
+    }
+}
+
+impl<T: Default> Default for Shared<T> {
+    fn default() -> Self {
+        Shared::new(T::default())
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Shared@{} ", self.revision)?;
+        self.cell.borrow().fmt(f)
+    }
+}
+
+/// What came back from the current (or last) run. The samples, and each
+/// rung's running summary (computed once per sample, here, not once per
+/// render by everything that shows it), change only through [`Live::fold`].
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Live {
     pub id: u32,
     pub status: Status,
     pub info: Option<RunInfo>,
-    pub samples: BTreeMap<Rung, Vec<f64>>,
+    samples: BTreeMap<Rung, Vec<f64>>,
+    summaries: BTreeMap<Rung, Summary>,
     pub extra_bytes: BTreeMap<Rung, usize>,
     pub results: Vec<VariantResult>,
     pub errors: Vec<(Option<Rung>, String)>,
@@ -307,15 +374,88 @@ pub struct Live {
 }
 
 impl Live {
+    /// A run with this id that has started, asking for `repeats` samples per
+    /// rung.
+    pub fn started(id: u32, repeats: usize) -> Live {
+        Live {
+            id,
+            status: Status::Running,
+            repeats,
+            ..Live::default()
+        }
+    }
+
     pub fn expected_samples(&self) -> usize {
         self.info.as_ref().map_or(0, |i| i.variants.len()) * self.repeats
     }
+
     pub fn received_samples(&self) -> usize {
         self.samples.values().map(Vec::len).sum()
     }
+
+    /// A rung's samples so far (ns per loop), in the order they came.
+    pub fn samples(&self, rung: Rung) -> &[f64] {
+        self.samples.get(&rung).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every rung that has samples, with them.
+    #[cfg(feature = "playground")]
+    pub fn all_samples(&self) -> impl Iterator<Item = (Rung, &[f64])> {
+        self.samples.iter().map(|(r, s)| (*r, s.as_slice()))
+    }
+
+    /// A rung's samples so far, summarised.
+    pub fn summary(&self, rung: Rung) -> Option<&Summary> {
+        self.summaries.get(&rung)
+    }
+
+    /// The smallest and largest sample of any rung.
+    pub fn range(&self) -> Option<(f64, f64)> {
+        let mut s = self.summaries.values();
+        let first = s.next()?;
+        Some(s.fold((first.min, first.max), |(lo, hi), x| {
+            (lo.min(x.min), hi.max(x.max))
+        }))
+    }
+
+    /// Folds one event of the worker into the live results.
+    pub fn fold(&mut self, e: Event) {
+        match e {
+            Event::Started { info } => self.info = Some(info),
+            Event::Sample {
+                variant,
+                ns,
+                extra_bytes,
+                ..
+            } => {
+                let samples = self.samples.entry(variant).or_default();
+                samples.push(ns);
+                if let Some(s) = Summary::of(samples) {
+                    self.summaries.insert(variant, s);
+                }
+                let x = self.extra_bytes.entry(variant).or_default();
+                *x = (*x).max(extra_bytes);
+            }
+            Event::VariantDone { result } => self.results.push(result),
+            Event::Error {
+                variant, message, ..
+            } => self.errors.push((variant, message)),
+            // The worker is gone: what it said is kept with the run's errors.
+            Event::Crashed { message } => self.errors.push((None, message)),
+            Event::RunDone { summary } => {
+                self.noop_ns = Some(summary.noop_ns_per_loop);
+                self.wasm_memory = summary.wasm_memory_bytes.map(|b| b as u64);
+                self.results = summary.results;
+                self.status = Status::Done;
+            }
+            Event::Ready { .. } | Event::Verified { .. } => {}
+        }
+    }
 }
 
-/// What a sweep varies.
+/// What a sweep varies. The widget has no sweeps, but its state is the
+/// playground's: a sweep's kind is never made there.
+#[cfg_attr(not(feature = "playground"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SweepKind {
     /// The array size, from 100 elements to the largest that fits.
@@ -347,6 +487,7 @@ pub struct Sweep {
     pub status: Status,
 }
 
+#[cfg(feature = "playground")]
 impl Config {
     /// The configs a sweep runs, in order.
     pub fn sweep(&self, kind: SweepKind) -> Vec<Config> {
@@ -430,15 +571,19 @@ pub struct State {
     pub config: Config,
     pub env: Option<Environment>,
     pub env_error: Option<String>,
-    pub live: Live,
+    /// What the worker's start is doing, until its environment comes.
+    pub stage: Option<String>,
+    pub live: Shared<Live>,
     /// Notes about the URL parameters that were not understood.
     pub notes: Vec<String>,
     pub dark: bool,
     /// Run once the worker is ready (`autorun=1`, for widgets).
     pub autorun: bool,
-    pub sweep: Option<Sweep>,
+    pub sweep: Option<Rc<Sweep>>,
     /// Another device's results, overlaid on the time chart.
-    pub imported: Option<crate::export::Imported>,
+    #[cfg(feature = "playground")]
+    pub imported: Option<Rc<crate::export::Imported>>,
+    #[cfg(feature = "playground")]
     pub import_error: Option<String>,
 }
 
@@ -448,17 +593,23 @@ impl Default for State {
             config: Config::for_chapter(0),
             env: None,
             env_error: None,
-            live: Live::default(),
+            stage: None,
+            live: Shared::default(),
             notes: Vec::new(),
             dark: false,
             autorun: false,
             sweep: None,
+            #[cfg(feature = "playground")]
             imported: None,
+            #[cfg(feature = "playground")]
             import_error: None,
         }
     }
 }
 
+/// What changes the state. The widget's controls are Run and Stop: the
+/// rest of the playground's actions are never made there.
+#[cfg_attr(not(feature = "playground"), allow(dead_code))]
 pub enum Action {
     Chapter(usize),
     Op(Op),
@@ -477,12 +628,15 @@ pub enum Action {
     Ended(u32, Result<(), Failure>),
     Stop,
     Env(Result<Environment, String>),
+    /// What the worker's start is doing now (`lanes.stage`).
+    Stage(Option<String>),
     Dark(bool),
     /// A sweep with this id and this many points started.
     SweepStart(u32, SweepKind, usize),
     /// A point of the sweep with this id finished.
     SweepPoint(u32, Box<Point>),
     SweepEnded(u32, Result<(), Failure>),
+    #[cfg(feature = "playground")]
     Import(Result<crate::export::Imported, String>),
 }
 
@@ -539,45 +693,42 @@ impl Reducible for State {
                     s.config.size = s.config.size.min(s.config.max_size());
                 }
             }
-            Action::Start(id) => {
-                s.live = Live {
-                    id,
-                    status: Status::Running,
-                    repeats: s.config.repeats,
-                    ..Live::default()
-                };
-            }
-            Action::Event(id, e) if id == s.live.id => fold(&mut s.live, *e),
+            // A fresh value: the last run's handles keep showing the last run.
+            Action::Start(id) => s.live = Shared::new(Live::started(id, s.config.repeats)),
+            Action::Event(id, e) if id == s.live.borrow().id => s.live.update(|l| l.fold(*e)),
             Action::Event(..) => {}
-            Action::Ended(id, r) if id == s.live.id && s.live.status == Status::Running => {
-                s.live.status = match r {
-                    Ok(()) => Status::Done,
-                    Err(f) if f.kind == ErrorKind::Stopped => Status::Stopped,
-                    Err(f) => Status::Failed(f.message),
+            Action::Ended(id, r) => {
+                let ours = {
+                    let l = s.live.borrow();
+                    l.id == id && l.status == Status::Running
                 };
+                if ours {
+                    s.live.update(|l| l.status = ended(r));
+                }
             }
-            Action::Ended(..) => {}
             Action::Stop => {
-                if s.live.status == Status::Running {
-                    s.live.status = Status::Stopped;
+                if s.live.borrow().status == Status::Running {
+                    s.live.update(|l| l.status = Status::Stopped);
                 }
                 if let Some(sw) = s.sweep.as_mut().filter(|sw| sw.status == Status::Running) {
-                    sw.status = Status::Stopped;
+                    Rc::make_mut(sw).status = Status::Stopped;
                 }
             }
+            #[cfg(feature = "playground")]
             Action::Import(Ok(i)) => {
-                s.imported = Some(i);
+                s.imported = Some(Rc::new(i));
                 s.import_error = None;
             }
+            #[cfg(feature = "playground")]
             Action::Import(Err(m)) => s.import_error = Some(m),
             Action::SweepStart(id, kind, planned) => {
-                s.sweep = Some(Sweep {
+                s.sweep = Some(Rc::new(Sweep {
                     kind,
                     id,
                     planned,
                     points: Vec::new(),
                     status: Status::Running,
-                });
+                }));
             }
             Action::SweepPoint(id, p) => {
                 if let Some(sw) = s
@@ -585,7 +736,7 @@ impl Reducible for State {
                     .as_mut()
                     .filter(|sw| sw.id == id && sw.status == Status::Running)
                 {
-                    sw.points.push(*p);
+                    Rc::make_mut(sw).points.push(*p);
                 }
             }
             Action::SweepEnded(id, r) => {
@@ -594,11 +745,7 @@ impl Reducible for State {
                     .as_mut()
                     .filter(|sw| sw.id == id && sw.status == Status::Running)
                 {
-                    sw.status = match r {
-                        Ok(()) => Status::Done,
-                        Err(f) if f.kind == ErrorKind::Stopped => Status::Stopped,
-                        Err(f) => Status::Failed(f.message),
-                    };
+                    Rc::make_mut(sw).status = ended(r);
                 }
             }
             Action::Env(Ok(env)) => {
@@ -628,41 +775,69 @@ impl Reducible for State {
                     ));
                 }
                 s.env = Some(env);
+                s.stage = None;
             }
             Action::Env(Err(m)) => s.env_error = Some(m),
+            // A worker that starts again (after Stop) is not news: the page
+            // shows its stage only until the first environment.
+            Action::Stage(stage) if s.env.is_none() => s.stage = stage,
+            Action::Stage(_) => {}
             Action::Dark(d) => s.dark = d,
         }
         Rc::new(s)
     }
 }
 
-/// Folds one event of the worker into the live results.
-fn fold(live: &mut Live, e: Event) {
-    match e {
-        Event::Started { info } => live.info = Some(info),
-        Event::Sample {
-            variant,
-            ns,
-            extra_bytes,
-            ..
-        } => {
-            live.samples.entry(variant).or_default().push(ns);
-            let x = live.extra_bytes.entry(variant).or_default();
-            *x = (*x).max(extra_bytes);
-        }
-        Event::VariantDone { result } => live.results.push(result),
-        Event::Error {
-            variant, message, ..
-        } => live.errors.push((variant, message)),
-        // The worker is gone: what it said is kept with the run's errors.
-        Event::Crashed { message } => live.errors.push((None, message)),
-        Event::RunDone { summary } => {
-            live.noop_ns = Some(summary.noop_ns_per_loop);
-            live.wasm_memory = summary.wasm_memory_bytes.map(|b| b as u64);
-            live.results = summary.results;
-            live.status = Status::Done;
-        }
-        Event::Ready { .. } | Event::Verified { .. } => {}
+/// Where a run or sweep that ended is.
+fn ended(r: Result<(), Failure>) -> Status {
+    match r {
+        Ok(()) => Status::Done,
+        Err(f) if f.kind == ErrorKind::Stopped => Status::Stopped,
+        Err(f) => Status::Failed(f.message),
+    }
+}
+
+/// What a worker says as it starts an f32 `add` of 1000 elements over these
+/// rungs (for tests).
+#[cfg(test)]
+pub fn run_info(variants: Vec<Rung>) -> RunInfo {
+    use lanes_harness::protocol::ArrayInfo;
+    let array = |name: &str| ArrayInfo {
+        name: name.into(),
+        dtype: "f32".into(),
+        shape: vec![1000],
+        bytes: 4000,
+    };
+    RunInfo {
+        op: "add".into(),
+        strategy: "default".into(),
+        dtype: "f32".into(),
+        shape: vec![1000],
+        numpy: "a + b".into(),
+        baseline: variants[0],
+        variants,
+        threads: 1,
+        inputs: vec![array("a"), array("b")],
+        output: array("out"),
+        temp_bytes: 0,
+        bytes_per_loop: 12000.0,
+        flops_per_loop: 1000.0,
+        elements_per_loop: 1000.0,
+        unit: "bytes".into(),
+        target_sample_ns: 1e7,
+        timer_resolution_ns: 5000.0,
+    }
+}
+
+/// A sample of `ns` from `rung` (for tests).
+#[cfg(test)]
+pub fn sample(rung: Rung, ns: f64) -> Event {
+    Event::Sample {
+        variant: rung,
+        round: 0,
+        loops: 1,
+        ns,
+        extra_bytes: 0,
     }
 }
 
@@ -748,5 +923,62 @@ mod tests {
                 .unwrap()
                 .contains("no simd-threads rung")
         );
+    }
+
+    #[test]
+    fn samples_change_the_live_results_and_nothing_else() {
+        let simd = Rung::Wasm(Variant::Simd);
+        let mut s = with(State::default(), Action::Start(1));
+        s = with(
+            s,
+            Action::Event(
+                1,
+                Box::new(Event::Started {
+                    info: run_info(vec![Rung::JsArray, simd]),
+                }),
+            ),
+        );
+        let before = s.clone();
+        for ns in [300.0, 100.0, 200.0] {
+            s = with(s, Action::Event(1, Box::new(sample(simd, ns))));
+        }
+        // The config and every other part compare equal: nothing that reads
+        // only them re-renders as samples arrive.
+        assert_eq!(s.config, before.config);
+        assert_eq!(
+            (&s.sweep, &s.env, &s.notes),
+            (&before.sweep, &before.env, &before.notes)
+        );
+        assert_ne!(s.live, before.live, "the results changed");
+        {
+            let live = s.live.borrow();
+            assert_eq!(live.samples(simd), [300.0, 100.0, 200.0]);
+            assert_eq!(live.summary(simd).map(|x| x.median), Some(200.0));
+            assert_eq!(live.range(), Some((100.0, 300.0)));
+            assert_eq!((live.received_samples(), live.expected_samples()), (3, 14));
+        }
+        // Events of another run change nothing, not even the revision.
+        let now = s.clone();
+        s = with(s, Action::Event(2, Box::new(sample(simd, 1.0))));
+        assert_eq!(s.live, now.live);
+        // A new run is a new value: the old run's handle still shows it.
+        s = with(s, Action::Start(3));
+        assert_eq!(s.live.borrow().received_samples(), 0);
+        assert_eq!(now.live.borrow().received_samples(), 3);
+        s = with(s, Action::Ended(3, Err(Failure::stopped())));
+        assert_eq!(s.live.borrow().status, Status::Stopped);
+    }
+
+    #[test]
+    fn the_start_stage_shows_until_the_worker_is_ready() {
+        let stage = |s: &str| Action::Stage(Some(s.into()));
+        let mut s = with(State::default(), stage("loading the threaded build"));
+        assert_eq!(s.stage.as_deref(), Some("loading the threaded build"));
+        s = with(s, Action::Env(Ok(env(true, 2))));
+        assert_eq!(s.stage, None);
+        // The worker respawned after Stop starts again: the page stays as it is.
+        let ready = s.clone();
+        s = with(s, stage("compiling the threaded build"));
+        assert_eq!(s, ready);
     }
 }

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod memory;
 pub mod planner;
 pub mod protocol;
+pub mod report;
 pub mod stats;
 
 pub use clock::Clock;

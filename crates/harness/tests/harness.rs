@@ -418,3 +418,66 @@ fn every_event_reads_back_from_its_json() {
     assert_eq!(Event::from_json(r#"{"type":"unknown"}"#), None);
     assert_eq!(Event::from_json("not json"), None);
 }
+
+/// The bench's JSON, typed once: a report of two passes keeps each row's
+/// best, and reads back as it was written, partial records and refusals too.
+#[test]
+fn a_bench_report_keeps_each_rows_best_pass_and_reads_back() {
+    use lanes_harness::report::{BenchReport, Failed, PartialRecord, ProblemKey, Record, SCHEMA};
+    let events = run_with(
+        r#"{"op":"add","dtype":"i16","shape":[1003],"variants":["simd","js-typed"],"repeats":3,"min_sample_ms":0.1}"#,
+        Some(Js::Silent),
+    );
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!("{:?}", events.last())
+    };
+    let mut report = BenchReport::new(None);
+    report.add(summary);
+    let mut faster = summary.clone();
+    faster.results[0].min_ns /= 2.0;
+    report.add(&faster);
+    report.add(summary);
+    let problem = ProblemKey {
+        op: "add".into(),
+        strategy: "default".into(),
+        dtype: "i16".into(),
+        shape: vec![1003],
+    };
+    report.records.push(Record::Partial(PartialRecord {
+        problem: problem.clone(),
+        variant: Rung::Wasm(Variant::Scalar),
+        threads: 1,
+        unit: "bytes".into(),
+        samples_ns: vec![10.0, 11.0],
+        partial: true,
+    }));
+    report.keep_best_passes();
+    let rows: Vec<_> = report.measured().collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].passes, Some(3));
+    assert_eq!(rows[0].result.min_ns, faster.results[0].min_ns);
+    assert_eq!(rows[0].problem, problem);
+    assert_eq!(report.records.len(), 2, "the partial record stays");
+    assert!(matches!(
+        &report.failed[..],
+        [
+            Failed::Rung {
+                variant: Some(Rung::JsTyped),
+                ..
+            },
+            ..
+        ]
+    ));
+    let text = serde_json::to_string(&report).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["schema"], SCHEMA);
+    assert_eq!(v["records"][0]["variant"], "simd");
+    assert_eq!(v["records"][0]["threads"], 1);
+    assert_eq!(v["records"][1]["partial"], true);
+    assert!(
+        v["records"][0].get("numpy_ns").is_none(),
+        "absent, not null"
+    );
+    let back: BenchReport = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, report);
+}

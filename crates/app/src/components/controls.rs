@@ -7,7 +7,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Action, Config, MIN_SIZE};
+use crate::components::{group, swatch};
+use crate::state::{Action, Config, Live, MIN_SIZE, Shared, Status};
 
 /// Where the measurement worker is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +24,6 @@ pub struct ControlsProps {
     pub running: bool,
     /// Where the measurement worker is (runs wait for it).
     pub worker: Worker,
-    pub progress: (usize, usize),
     pub on_action: Callback<Action>,
     pub on_run: Callback<()>,
     pub on_stop: Callback<()>,
@@ -97,39 +97,39 @@ pub fn Controls(p: &ControlsProps) -> Html {
             }
         })
     };
-    // Repeats is typed, and the app re-renders while it is (samples arrive,
-    // the worker restarts), each time setting the field back to the config's
-    // value. So what is typed is kept as a draft: each keystroke that makes
-    // a valid count commits it at once, and the draft is what the field
-    // shows until it is left. A change commits the value (clamped into
-    // range) or, if it is not a number, puts the last count back.
-    let draft = use_state_eq(|| None::<String>);
+    // Repeats is typed: each keystroke that makes a valid count commits it
+    // (a cleared field or 0 commits nothing and stays as typed: nothing
+    // else re-renders the controls while a run's samples arrive). A change
+    // commits the count clamped into range, or puts the count in force back.
     let on_repeats_input = {
-        let (act, draft) = (act.clone(), draft.clone());
+        let act = act.clone();
         Callback::from(move |e: InputEvent| {
-            let v = input_value(&e);
-            if let Ok(r) = v.parse::<usize>()
+            if let Ok(r) = input_value(&e).parse::<usize>()
                 && Limits::REPEATS.contains(&r)
             {
                 act.emit(Action::Repeats(r));
             }
-            draft.set(Some(v));
         })
     };
     let on_repeats = {
-        let (commit, draft) = (parsed(&act, input_value, Action::Repeats), draft.clone());
+        let (act, now) = (act.clone(), c.repeats);
         Callback::from(move |e: Event| {
-            commit.emit(e);
-            draft.set(None);
+            let shown = match input_value(&e).parse::<usize>() {
+                Ok(r) => {
+                    let r = r.clamp(*Limits::REPEATS.start(), *Limits::REPEATS.end());
+                    act.emit(Action::Repeats(r));
+                    r
+                }
+                Err(_) => now,
+            };
+            if let Some(el) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            {
+                el.set_value(&shown.to_string());
+            }
         })
     };
-    // No change event comes when the value is what it was on focus (typed
-    // away and back): leaving the field drops the draft all the same.
-    let on_repeats_left = {
-        let draft = draft.clone();
-        Callback::from(move |_: FocusEvent| draft.set(None))
-    };
-    let repeats_shown = (*draft).clone().unwrap_or_else(|| c.repeats.to_string());
     let on_budget = parsed(&act, select_value, Action::Budget);
     let on_threads = parsed(&act, select_value, Action::Threads);
     // Why the thread count cannot be chosen, when it cannot.
@@ -170,7 +170,6 @@ pub fn Controls(p: &ControlsProps) -> Html {
     });
     let run = p.on_run.clone();
     let stop = p.on_stop.clone();
-    let (done, total) = p.progress;
     html! {
         <section class="controls" aria-label="Experiment">
             <div class="row">
@@ -198,7 +197,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     </select>
                 </label>
                 <label>{ "Repeats" }
-                    <input type="number" min="1" max={Limits::REPEATS.end().to_string()} value={repeats_shown} oninput={on_repeats_input} onchange={on_repeats} onblur={on_repeats_left} aria-label="Repeats" />
+                    <input type="number" min="1" max={Limits::REPEATS.end().to_string()} value={c.repeats.to_string()} oninput={on_repeats_input} onchange={on_repeats} aria-label="Repeats" />
                 </label>
                 <label title={threads_off.clone()}>{ "Threads" }
                     <select onchange={on_threads} aria-label="Threads" disabled={threads_off.is_some()}>
@@ -233,30 +232,29 @@ pub fn Controls(p: &ControlsProps) -> Html {
                     { match p.worker { Worker::Ready => "Run", Worker::Starting => "Starting…", Worker::Failed => "Worker unavailable" } }
                 </button>
                 <button disabled={!p.running} onclick={move |_| stop.emit(())}>{ "Stop" }</button>
-                if p.running {
-                    <progress max={total.max(1).to_string()} value={done.to_string()} aria-label="Samples received"></progress>
-                    <span class="muted">{ format!("{done} of {total} samples") }</span>
-                }
+                <RunProgress />
             </div>
             <p class="muted">{ format!("Sizes from {MIN_SIZE} to {} elements fit in this tab.", group(max)) }</p>
         </section>
     }
 }
 
-/// `1 000 000`: digits grouped by thousands.
-pub fn group(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push('\u{2009}');
-        }
-        out.push(ch);
+/// A run's progress in samples, from the live results in context: the one
+/// part of the controls that changes with every sample.
+#[component]
+pub fn RunProgress() -> Html {
+    let Some(live) = use_context::<Shared<Live>>() else {
+        return html! {};
+    };
+    let live = live.borrow();
+    if live.status != Status::Running {
+        return html! {};
     }
-    out
-}
-
-pub fn swatch(r: Rung) -> String {
-    let c = crate::chart::color(r);
-    format!("background: rgb({}, {}, {})", c.0, c.1, c.2)
+    let (done, total) = (live.received_samples(), live.expected_samples());
+    html! {
+        <>
+            <progress max={total.max(1).to_string()} value={done.to_string()} aria-label="Samples received"></progress>
+            <span class="muted">{ format!("{done} of {total} samples") }</span>
+        </>
+    }
 }

@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::chart;
-use crate::components::controls::{group, swatch};
+use crate::components::{group, swatch};
 use crate::hooks;
 use crate::state::Status;
 use crate::url;
@@ -51,7 +51,7 @@ pub fn Embed() -> Html {
     hooks::use_environment(state.dispatcher());
     hooks::use_theme(state.dark);
     use_post_height();
-    let runner = hooks::use_runner(state.dispatcher(), state.config.clone());
+    let runner = hooks::use_runner(state.dispatcher(), &state.config);
     {
         // `autorun=1`: run once, as soon as the worker is ready.
         let (run, autorun) = (runner.run.clone(), state.autorun);
@@ -62,7 +62,8 @@ pub fn Embed() -> Html {
         });
     }
     let c = &state.config;
-    let live = &state.live;
+    let live = state.live.borrow();
+    let live = &*live;
     let running = live.status == Status::Running;
     let run = runner.run.clone();
     let stop = runner.stop.clone();
@@ -86,13 +87,9 @@ pub fn Embed() -> Html {
                 None => d.timeit.clone(),
             },
             (None, Some((_, m))) => m.clone(),
-            (None, None) => match live.samples.get(r) {
-                Some(s) if !s.is_empty() => format!(
-                    "{} samples, best {}",
-                    s.len(),
-                    format_time(s.iter().copied().fold(f64::INFINITY, f64::min))
-                ),
-                _ => "waiting".into(),
+            (None, None) => match live.summary(*r) {
+                Some(s) => format!("{} samples, best {}", s.n, format_time(s.min)),
+                None => "waiting".into(),
             },
         };
         html! {

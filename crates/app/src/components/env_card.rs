@@ -7,6 +7,8 @@ use yew::prelude::*;
 pub struct EnvProps {
     pub env: Option<Environment>,
     pub error: Option<String>,
+    /// What the worker's start is doing, while it starts.
+    pub stage: Option<String>,
 }
 
 /// A short name for the browser from its user agent.
@@ -37,14 +39,10 @@ fn starting(stage: Option<&str>) -> String {
 
 #[component]
 pub fn EnvCard(p: &EnvProps) -> Html {
-    // What the worker's start is doing. Heard here, not in the app: a
-    // re-render of the app while the worker restarts (after Stop) would put
-    // the controls' values back over what is being typed into them.
-    let stage = crate::hooks::use_start_stage();
     let Some(env) = &p.env else {
         return html! {
             <aside class="env" aria-label="Environment">
-                if let Some(e) = &p.error { <p class="error" role="alert">{ e }</p> } else { <p class="muted" aria-live="polite">{ starting(stage.as_deref()) }</p> }
+                if let Some(e) = &p.error { <p class="error" role="alert">{ e }</p> } else { <p class="muted" aria-live="polite">{ starting(p.stage.as_deref()) }</p> }
             </aside>
         };
     };

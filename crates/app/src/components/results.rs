@@ -1,23 +1,25 @@
 //! The live results: the chart, a `%timeit` line per rung, speed-ups,
 //! throughput, memory, and what went wrong.
 
+use std::rc::Rc;
+
 use lanes_harness::protocol::{Rung, format_bytes};
-use lanes_harness::stats::{Speedup, Summary, format_time};
+use lanes_harness::stats::{Speedup, format_time};
 use yew::prelude::*;
 
 use crate::chart;
-use crate::components::controls::swatch;
+use crate::components::swatch;
 use crate::export::Imported;
-use crate::state::{Live, Status};
+use crate::state::{Live, Shared, Status};
 use wasm_bindgen::JsCast;
 
 #[derive(PartialEq, Properties)]
 pub struct ResultsProps {
-    pub live: Live,
+    pub live: Shared<Live>,
     pub dark: bool,
     /// Export: "json", "csv" or "svg".
     pub on_export: Callback<&'static str>,
-    pub imported: Option<Imported>,
+    pub imported: Option<Rc<Imported>>,
     pub import_error: Option<String>,
     /// Import: a chosen file.
     pub on_import: Callback<web_sys::File>,
@@ -33,7 +35,8 @@ fn rate(unit: &str, gb: f64, gelem: f64, gflop: f64) -> String {
 
 #[component]
 pub fn Results(p: &ResultsProps) -> Html {
-    let live = &p.live;
+    let live = p.live.borrow();
+    let live = &*live;
     let Some(info) = &live.info else {
         return match &live.status {
             Status::Failed(m) => {
@@ -65,13 +68,12 @@ pub fn Results(p: &ResultsProps) -> Html {
     };
     let rows = order.iter().map(|r| {
         let done = live.results.iter().find(|x| x.variant == *r);
-        let samples = live.samples.get(r).cloned().unwrap_or_default();
         let error = live
             .errors
             .iter()
             .find(|(v, _)| *v == Some(*r))
             .map(|(_, m)| m.clone());
-        let (timeit, median, speed, rate_s, flags) = match (done, Summary::of(&samples)) {
+        let (timeit, median, speed, rate_s, flags) = match (done, live.summary(*r)) {
             (Some(d), _) => {
                 let speed = match (d.speedup, d.speedup_low, d.speedup_high) {
                     (Some(ratio), Some(low), Some(high)) => Speedup { ratio, low, high }.text(),
@@ -148,7 +150,7 @@ pub fn Results(p: &ResultsProps) -> Html {
             <h2>{ format!("{} · {} {} {:?}", info.numpy, info.op, info.dtype, info.shape) } { " " }{ status }</h2>
             { for errors }
             <figure class="chart" aria-label="Time per loop of every sample, per rung">{ svg }</figure>
-            if live.status != Status::Running && !live.samples.is_empty() {
+            if live.status != Status::Running && live.received_samples() > 0 {
                 <div class="exports" role="group" aria-label="Export">
                     { for [("json", "Export JSON"), ("csv", "Export CSV"), ("svg", "Chart as SVG")].into_iter().map(|(k, label)| {
                         let on = p.on_export.clone();

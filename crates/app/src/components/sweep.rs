@@ -2,18 +2,20 @@
 //! helping), the same op across dtypes (time and bytes side by side), and
 //! `simd-threads` against its thread count (time and speed-up).
 
+use std::rc::Rc;
+
 use lanes_harness::protocol::{Rung, format_bytes};
 use lanes_harness::stats::format_time;
 use lanes_kernels::{Unit, Variant};
 use yew::prelude::*;
 
 use crate::chart;
-use crate::components::controls::{group, swatch};
+use crate::components::{group, swatch};
 use crate::state::{Status, Sweep, SweepKind};
 
 #[derive(PartialEq, Properties)]
 pub struct SweepProps {
-    pub sweep: Option<Sweep>,
+    pub sweep: Option<Rc<Sweep>>,
     pub running: bool,
     pub on_sweep: Callback<SweepKind>,
     pub dark: bool,

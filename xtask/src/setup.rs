@@ -1,5 +1,6 @@
-//! Installs what the tasks need, idempotently: each tool is checked first and
-//! only installed when missing or at the wrong version.
+//! `cargo xtask setup`: installs what the tasks need, idempotently: each
+//! tool is checked first and only installed when missing or at the wrong
+//! version. `serve`, `build`, `bench` and `test` call the part they need.
 
 use std::process::Command;
 
@@ -25,7 +26,7 @@ fn apt_install(packages: &[&str]) -> Result {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
-pub(crate) fn wasm_target() -> Result {
+fn wasm_target() -> Result {
     if !prints(
         Command::new("rustup").args(["target", "list", "--installed"]),
         "wasm32-unknown-unknown",
@@ -44,7 +45,7 @@ fn components() -> Result {
     Ok(())
 }
 
-pub(crate) fn wasm_bindgen() -> Result {
+fn wasm_bindgen() -> Result {
     let want = format!("wasm-bindgen {WASM_BINDGEN}");
     if !prints(Command::new("wasm-bindgen").arg("--version"), &want)
         || !prints(
@@ -75,19 +76,38 @@ fn node() -> Result {
     Ok(())
 }
 
-/// Everything `cargo xtask test` needs.
-pub(crate) fn test_tools() -> Result {
-    components()?;
+/// What building the site needs: the wasm target and the pinned
+/// wasm-bindgen, the pinned nightly for the threaded worker, the site's npm
+/// packages (wasm-opt, the service worker) and Trunk.
+pub(crate) fn site() -> Result {
     wasm_target()?;
+    wasm_bindgen()?;
+    nightly()?;
+    web_packages()?;
+    trunk()
+}
+
+/// What `cargo xtask bench` needs: the site and Chromium.
+pub(crate) fn bench() -> Result {
+    site()?;
+    browser_tools()
+}
+
+/// Everything `cargo xtask test` needs (and `cargo xtask setup` installs):
+/// the linters, wabt for the SIMD proof, both browsers and their drivers,
+/// and the site's tools.
+pub(crate) fn test() -> Result {
+    components()?;
     node()?;
     wabt()?;
-    wasm_bindgen()
+    site()?;
+    firefox_tools()
 }
 
 /// Chromium and ChromeDriver from Debian and playwright-core from npm (never
 /// a browser download: Playwright and wasm-bindgen-test drive the system
 /// Chromium).
-pub(crate) fn browser_tools() -> Result {
+fn browser_tools() -> Result {
     node()?;
     if !prints(Command::new("chromium").arg("--version"), "Chromium")
         || !prints(
@@ -114,7 +134,7 @@ pub(crate) const GECKODRIVER: &str = "0.37.1";
 
 /// Firefox ESR from Debian and geckodriver from crates.io: the second browser
 /// the component tests and the main end-to-end flows run in.
-pub(crate) fn firefox_tools() -> Result {
+fn firefox_tools() -> Result {
     browser_tools()?;
     if !prints(Command::new("firefox-esr").arg("--version"), "Firefox") {
         apt_install(&["firefox-esr"])?;
@@ -173,9 +193,7 @@ fn nightly() -> Result {
 
 /// Trunk at the pinned version (built with the pinned nightly, ~11 minutes
 /// once).
-pub(crate) fn trunk() -> Result {
-    wasm_target()?;
-    wasm_bindgen()?;
+fn trunk() -> Result {
     if !prints(
         Command::new("trunk").arg("--version"),
         &format!("trunk {TRUNK}"),
@@ -195,15 +213,9 @@ pub(crate) fn trunk() -> Result {
     Ok(())
 }
 
-/// What the threaded worker is built with: the pinned nightly with its
-/// standard library sources (for `build-std`) and the wasm32 target.
-pub(crate) fn threads_toolchain() -> Result {
-    nightly()
-}
-
 /// The site's npm packages (`web/package.json`): coi-serviceworker and
 /// binaryen (wasm-opt), at the versions the lockfile pins.
-pub(crate) fn web_packages() -> Result {
+fn web_packages() -> Result {
     node()?;
     let web = crate::root().join("web");
     let version = |p: &std::path::Path| -> Option<String> {
