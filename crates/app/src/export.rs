@@ -14,31 +14,12 @@ use crate::state::Live;
 /// rung (the harness's `BenchReport`, as `cargo xtask bench` writes it).
 pub fn json(live: &Live, env: Option<&Environment>) -> Option<String> {
     let info = live.info.as_ref()?;
-    let problem = ProblemKey {
-        op: info.op.clone(),
-        strategy: info.strategy.clone(),
-        dtype: info.dtype.clone(),
-        shape: info.shape.clone(),
-    };
+    let problem = ProblemKey::of(info);
     let mut report = BenchReport::new(env.cloned());
     report.records = live
         .results
         .iter()
-        .map(|r| {
-            Record::Measured(Box::new(BenchRecord {
-                problem: problem.clone(),
-                threads: threads_of(r.variant, info.threads),
-                unit: info.unit.clone(),
-                noop_ns_per_loop: live.noop_ns,
-                result: r.clone(),
-                passes: None,
-                native_ns: None,
-                vs_native: None,
-                numpy_ns: None,
-                numpy: None,
-                vs_numpy: None,
-            }))
-        })
+        .map(|r| Record::Measured(Box::new(BenchRecord::of(info, live.noop_ns, r))))
         .collect();
     // Rungs cut short (Stop, a crashed worker): the samples that arrived.
     report.records.extend(

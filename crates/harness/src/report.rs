@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::{Environment, RunRequest, RunSummary, Rung, VariantResult};
+use crate::protocol::{Environment, RunInfo, RunRequest, RunSummary, Rung, VariantResult};
 use lanes_kernels::Variant;
 
 pub const SCHEMA: &str = "lanes-bench/1";
@@ -21,6 +21,16 @@ pub struct ProblemKey {
 }
 
 impl ProblemKey {
+    /// The problem a run measures.
+    pub fn of(info: &RunInfo) -> ProblemKey {
+        ProblemKey {
+            op: info.op.clone(),
+            strategy: info.strategy.clone(),
+            dtype: info.dtype.clone(),
+            shape: info.shape.clone(),
+        }
+    }
+
     /// `3162x3162`.
     pub fn shape_text(&self) -> String {
         let dims: Vec<String> = self.shape.iter().map(usize::to_string).collect();
@@ -71,17 +81,21 @@ pub struct BenchRecord {
 impl BenchRecord {
     /// A record of `result`, one of `summary`'s rungs.
     pub fn new(summary: &RunSummary, result: &VariantResult) -> BenchRecord {
-        let i = &summary.info;
+        BenchRecord::of(&summary.info, Some(summary.noop_ns_per_loop), result)
+    }
+
+    /// A record of `result`, a rung of the run `info` describes, with the
+    /// harness overhead if it was measured (a stopped run's may not be).
+    pub fn of(
+        info: &RunInfo,
+        noop_ns_per_loop: Option<f64>,
+        result: &VariantResult,
+    ) -> BenchRecord {
         BenchRecord {
-            problem: ProblemKey {
-                op: i.op.clone(),
-                strategy: i.strategy.clone(),
-                dtype: i.dtype.clone(),
-                shape: i.shape.clone(),
-            },
-            threads: threads_of(result.variant, i.threads),
-            unit: i.unit.clone(),
-            noop_ns_per_loop: Some(summary.noop_ns_per_loop),
+            problem: ProblemKey::of(info),
+            threads: threads_of(result.variant, info.threads),
+            unit: info.unit.clone(),
+            noop_ns_per_loop,
             result: result.clone(),
             passes: None,
             native_ns: None,
@@ -178,19 +192,13 @@ impl BenchReport {
 
     /// Adds a finished run: a record per measured rung, and its refusals.
     pub fn add(&mut self, summary: &RunSummary) {
-        let i = &summary.info;
         for r in &summary.results {
             self.records
                 .push(Record::Measured(Box::new(BenchRecord::new(summary, r))));
         }
         for (rung, message) in &summary.failed {
             self.failed.push(Failed::Rung {
-                problem: ProblemKey {
-                    op: i.op.clone(),
-                    strategy: i.strategy.clone(),
-                    dtype: i.dtype.clone(),
-                    shape: i.shape.clone(),
-                },
+                problem: ProblemKey::of(&summary.info),
                 variant: Some(*rung),
                 message: message.clone(),
             });
