@@ -10,3 +10,11 @@ export function prepare(kind, op, strategy, dtype, shape, outDtype, outLen, inpu
   if (!instance) throw new Error(`no JavaScript rung for ${kind} ${dtype}`);
   return instance.prepare(kind, op, strategy, dtype, shape, outDtype, outLen, inputs, params);
 }
+
+/// The python rung's (web/js/python.js, which worker.js loads when a run
+/// asks for the rung).
+export function preparePython(dtype, shape, names, inputs, params, setup, stmt, outDtype, outLen) {
+  const python = globalThis.lanesPython;
+  if (!python) throw new Error(globalThis.lanesPythonFailure || 'Python is not loaded in this worker');
+  return python.prepare(dtype, shape, names, inputs, params, setup, stmt, outDtype, outLen);
+}

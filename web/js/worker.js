@@ -218,6 +218,21 @@ onmessage = async (msg) => {
     postMessage({ id, event: JSON.stringify({ type: 'error', variant: null, message: failure }) });
     return;
   }
+  // The python rung needs CPython, loaded on the first run that asks for
+  // it (and kept): its download and start are shown as the run's first
+  // events. If it cannot load, the engine refuses the rung with the reason
+  // (python.js keeps it) and runs the others.
+  if (engine.needsPython(JSON.stringify(request))) {
+    const progress = (p) => postMessage({ id, event: JSON.stringify({ type: 'loading', ...p }) });
+    try {
+      if (!globalThis.lanesPython) globalThis.lanesPython = await import('./python.js');
+      await globalThis.lanesPython.load(progress);
+    } catch (e) {
+      // The rung's own error says why (or, if even python.js did not
+      // load, the bridge does).
+      if (!globalThis.lanesPython) globalThis.lanesPythonFailure = `python.js did not load: ${message(e)}`;
+    }
+  }
   try {
     const spent = engine.run(JSON.stringify(request), (event) => {
       postMessage({ id, event });

@@ -213,19 +213,23 @@ fn trunk() -> Result {
     Ok(())
 }
 
-/// The site's npm packages (`web/package.json`): coi-serviceworker and
-/// binaryen (wasm-opt), at the versions the lockfile pins.
+/// The version of the site's npm package `name` that is installed.
+pub(crate) fn web_package_version(name: &str) -> Option<String> {
+    let p = crate::root().join(format!("web/node_modules/{name}/package.json"));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()?;
+    Some(v["version"].as_str()?.to_owned())
+}
+
+/// The site's npm packages (`web/package.json`): coi-serviceworker,
+/// pyodide (CPython for the python rung), binaryen (wasm-opt) and esbuild,
+/// at the versions the lockfile pins.
 fn web_packages() -> Result {
     node()?;
     let web = crate::root().join("web");
-    let version = |p: &std::path::Path| -> Option<String> {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()?;
-        Some(v["version"].as_str()?.to_owned())
-    };
     let lock = std::fs::read_to_string(web.join("package-lock.json"))
         .ok()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok());
-    let stale = ["coi-serviceworker", "binaryen", "esbuild"]
+    let stale = ["coi-serviceworker", "pyodide", "binaryen", "esbuild"]
         .iter()
         .any(|name| {
             let locked = lock.as_ref().and_then(|v| {
@@ -233,7 +237,7 @@ fn web_packages() -> Result {
                     .as_str()
                     .map(str::to_owned)
             });
-            let installed = version(&web.join(format!("node_modules/{name}/package.json")));
+            let installed = web_package_version(name);
             locked.is_none() || installed != locked
         });
     if stale {
@@ -255,4 +259,9 @@ pub(crate) fn path_with_web_bin() -> std::ffi::OsString {
 /// The unminified service worker, as the package ships it.
 pub(crate) fn coi_serviceworker_js() -> std::path::PathBuf {
     crate::root().join("web/node_modules/coi-serviceworker/coi-serviceworker.js")
+}
+
+/// CPython for the browser, as npm `pyodide` ships it.
+pub(crate) fn pyodide_dir() -> std::path::PathBuf {
+    crate::root().join("web/node_modules/pyodide")
 }

@@ -47,11 +47,43 @@ pub(crate) fn worker() -> Result {
         out.join("coi-serviceworker.js"),
     )
     .map_err(|e| format!("coi-serviceworker.js: {e}"))?;
+    pyodide(&out.join("pyodide"))?;
     widget(&out)?;
     if std::env::var("TRUNK_PROFILE").as_deref() == Ok("release") {
         minify_js(&out)?;
     }
     Ok(())
+}
+
+/// The files of CPython for the browser (npm `pyodide`) the python rung
+/// loads: the runtime, its wasm, the standard library and the lock file
+/// `loadPyodide` reads (no packages: the rung needs none).
+const PYODIDE_FILES: [&str; 5] = [
+    "pyodide.mjs",
+    "pyodide.asm.mjs",
+    "pyodide.asm.wasm",
+    "python_stdlib.zip",
+    "pyodide-lock.json",
+];
+
+/// Copies CPython (npm `pyodide`, served from the site's own origin) into
+/// `dir`, with `files.json`: its version and each file's size, which the
+/// python rung's download progress counts against.
+fn pyodide(dir: &Path) -> Result {
+    let from = setup::pyodide_dir();
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mut sizes = Vec::new();
+    for name in PYODIDE_FILES {
+        let bytes = std::fs::copy(from.join(name), dir.join(name))
+            .map_err(|e| format!("pyodide/{name}: {e} (is web/node_modules up to date?)"))?;
+        sizes.push(format!("\"{name}\": {bytes}"));
+    }
+    let version = setup::web_package_version("pyodide").ok_or("no pyodide in web/node_modules")?;
+    let json = format!(
+        "{{\"version\": \"{version}\", \"files\": {{{}}}}}\n",
+        sizes.join(", ")
+    );
+    std::fs::write(dir.join("files.json"), json).map_err(|e| format!("pyodide/files.json: {e}"))
 }
 
 /// The one script served as written: the code panel shows its loops.

@@ -17,6 +17,7 @@ pub use sweeps::{dtype_chart, rate, sweep_chart, threads_chart, unit_label};
 /// A colour per rung, mid-tone so that it reads on light and dark.
 pub fn color(r: Rung) -> RGBColor {
     match r {
+        Rung::Python => RGBColor(150, 110, 60),
         Rung::JsArray => RGBColor(214, 96, 77),
         Rung::JsTyped => RGBColor(230, 159, 0),
         Rung::Wasm(v) => match v {

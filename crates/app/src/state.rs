@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use lanes_harness::protocol::{
     Environment, ErrorKind, Event, Failure, Limits, RunInfo, RunRequest, Rung, VariantResult,
-    offered,
+    default_rungs, offered,
 };
 use lanes_harness::stats::Summary;
 use lanes_kernels::{DType, Op, Problem, Shape, Strategy, Variant};
@@ -64,12 +64,12 @@ impl Config {
             limits: None,
             threads: 0,
         };
-        config.variants = config.offered();
+        config.variants = config.defaults();
         config
     }
 
     /// The same config on a worker with these limits (its pool, above
-    /// all). Rungs left at their default (all offered) gain `simd-threads`
+    /// all). Rungs left at their default ([`defaults`](Config::defaults)) gain `simd-threads`
     /// with a pool; a pool too small for it loses it.
     pub fn on(self, limits: Limits) -> Config {
         let mut c = Config {
@@ -77,7 +77,7 @@ impl Config {
             ..self
         };
         if !c.chosen {
-            c.variants = c.offered();
+            c.variants = c.defaults();
         }
         c.settle().0
     }
@@ -144,6 +144,14 @@ impl Config {
             .unwrap_or_default()
     }
 
+    /// The rungs a config runs when none were chosen: every one offered but
+    /// `python`, which is opt-in (it downloads CPython).
+    pub fn defaults(&self) -> Vec<Rung> {
+        self.problem()
+            .map(|p| default_rungs(&p, &self.limits()))
+            .unwrap_or_default()
+    }
+
     /// The rungs a config may keep: those offered here once the worker is
     /// known, and until then those any worker could offer.
     pub fn allowed(&self) -> Vec<Rung> {
@@ -167,6 +175,7 @@ impl Config {
             .collect();
         if variants.is_empty() {
             variants = allowed;
+            variants.retain(|&r| r != Rung::Python);
         }
         let fits = |size| {
             let c = Config {
@@ -218,7 +227,7 @@ impl Config {
             self.variants.retain(|v| allowed.contains(v));
         }
         if self.variants.is_empty() {
-            self.variants = self.offered();
+            self.variants = self.defaults();
         }
         let repeats = self
             .repeats
@@ -371,6 +380,12 @@ pub struct Live {
     pub wasm_memory: Option<u64>,
     /// Repeats asked for (to show progress).
     pub repeats: usize,
+    /// What the run is waiting for before it starts (CPython's download),
+    /// while it does: its stage, bytes arrived and bytes in all.
+    pub loading: Option<(String, u64, u64)>,
+    /// What the rungs outside the kernels hold, measured (the python
+    /// rung's objects).
+    pub held_bytes: BTreeMap<Rung, u64>,
 }
 
 impl Live {
@@ -421,7 +436,21 @@ impl Live {
     /// Folds one event of the worker into the live results.
     pub fn fold(&mut self, e: Event) {
         match e {
-            Event::Started { info } => self.info = Some(info),
+            Event::Loading {
+                stage,
+                bytes,
+                total,
+            } => self.loading = Some((stage, bytes, total)),
+            Event::Started { info } => {
+                self.loading = None;
+                self.info = Some(info);
+            }
+            Event::Verified {
+                variant,
+                held_bytes: Some(b),
+            } => {
+                self.held_bytes.insert(variant, b);
+            }
             Event::Sample {
                 variant,
                 ns,

@@ -120,7 +120,7 @@ pub fn parse(pairs: &[(String, String)]) -> (Config, Vec<String>) {
             )),
         }
     }
-    c.variants = c.offered();
+    c.variants = c.defaults();
     // The pool is not known yet: a link may name `simd-threads`, which stays
     // if the worker turns out to have a pool (see `Config::on`).
     let offered = c.allowed();

@@ -192,6 +192,7 @@ fn requests(o: &Options) -> Vec<RunRequest> {
         // (and says why) where it has no pool.
         threads: o.threads > 1,
         js: !o.native,
+        max_python_bytes: if o.native { 0 } else { u64::MAX },
     };
     let mut out = Vec::new();
     for (op, strategy, sizes) in &o.ops {

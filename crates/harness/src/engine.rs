@@ -29,6 +29,11 @@ pub trait JsRung {
     /// allocated and freed in the middle of a run is a hole the run's small
     /// allocations fall into, and the next run's arrays then may not fit.
     fn output_into(&mut self, out: SliceMut<'_>) -> Result<(), String>;
+    /// Bytes the rung's own objects hold, where the host measures them
+    /// (the python rung's, by `tracemalloc`).
+    fn held_bytes(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// What the engine needs from where it runs.
@@ -40,8 +45,10 @@ pub trait Host {
     /// The team `simd-threads` runs with: the host's own, kept across
     /// runs (its helpers are what the rung's calls reuse).
     fn team(&self) -> &Team;
-    /// Prepares a JavaScript rung (copies of the inputs, outside any timed
-    /// region). Hosts without JavaScript never get asked (`Limits::js`).
+    /// Prepares a rung outside the kernels, a JavaScript loop or the
+    /// python rung (copies of the inputs, outside any timed region). Hosts
+    /// without them never get asked (`Limits::js`,
+    /// `Limits::max_python_bytes`).
     fn prepare_js(
         &mut self,
         rung: Rung,
@@ -332,7 +339,14 @@ pub fn run(
         };
         match checked {
             Ok(r) => {
-                emit(Event::Verified { variant: rung });
+                let held_bytes = match &r {
+                    Ready::Js(j) => j.held_bytes(),
+                    Ready::Wasm(_) => None,
+                };
+                emit(Event::Verified {
+                    variant: rung,
+                    held_bytes,
+                });
                 ready.push((rung, r));
             }
             Err(message) => {

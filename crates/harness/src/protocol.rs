@@ -4,14 +4,19 @@
 use core::fmt;
 use core::str::FromStr;
 
+use lanes_kernels::catalogue::PYTHON_BYTES_PER_ITEM;
 use lanes_kernels::{DType, Op, Problem, Shape, Strategy, Variant};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::planner::Settings;
 
-/// A rung of the full ladder: the two JavaScript loops, then the kernels.
+/// A rung of the full ladder: CPython, the two JavaScript loops, then the
+/// kernels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Rung {
+    /// The op in plain Python (the catalogue's [`Python`] form), run by
+    /// CPython compiled to wasm (Pyodide), loaded when a run asks for it.
+    Python,
     /// A JavaScript loop over a plain `Array` of numbers.
     JsArray,
     /// A JavaScript loop over a `TypedArray`.
@@ -20,7 +25,8 @@ pub enum Rung {
 }
 
 impl Rung {
-    pub const ALL: [Rung; 6] = [
+    pub const ALL: [Rung; 7] = [
+        Rung::Python,
         Rung::JsArray,
         Rung::JsTyped,
         Rung::Wasm(Variant::Scalar),
@@ -31,14 +37,17 @@ impl Rung {
 
     pub const fn name(self) -> &'static str {
         match self {
+            Rung::Python => "python",
             Rung::JsArray => "js-array",
             Rung::JsTyped => "js-typed",
             Rung::Wasm(v) => v.name(),
         }
     }
 
+    /// Whether the rung runs outside the wasm kernels (the worker's
+    /// JavaScript, or CPython), on its own copies of the inputs.
     pub const fn is_js(self) -> bool {
-        matches!(self, Rung::JsArray | Rung::JsTyped)
+        matches!(self, Rung::Python | Rung::JsArray | Rung::JsTyped)
     }
 }
 
@@ -53,7 +62,7 @@ impl FromStr for Rung {
     fn from_str(s: &str) -> Result<Rung, String> {
         Rung::ALL.into_iter().find(|r| r.name() == s).ok_or_else(|| {
             format!(
-                "unknown variant {s:?}: expected one of js-array, js-typed, scalar, auto, simd, simd-threads"
+                "unknown variant {s:?}: expected one of python, js-array, js-typed, scalar, auto, simd, simd-threads"
             )
         })
     }
@@ -75,6 +84,11 @@ impl<'de> Deserialize<'de> for Rung {
 /// The rungs an (op, strategy, dtype) offers on a host with these limits.
 pub fn offered(problem: &Problem, limits: &Limits) -> Vec<Rung> {
     let mut v = Vec::new();
+    // Where a faithful pure-Python form exists (the catalogue says), and
+    // the host can load CPython.
+    if limits.max_python_bytes > 0 && problem.form().python.is_some() {
+        v.push(Rung::Python);
+    }
     // JavaScript numbers are doubles: int64 would need BigInt, another
     // lesson; and some forms have no JavaScript loop (the catalogue says).
     if limits.js && problem.dtype != DType::I64 && problem.form().js {
@@ -88,6 +102,15 @@ pub fn offered(problem: &Problem, limits: &Limits) -> Vec<Rung> {
         wasm.filter(|&w| limits.threads || w != Variant::SimdThreads)
             .map(Rung::Wasm),
     );
+    v
+}
+
+/// The rungs a problem runs with when none are named: every one offered
+/// but `python`, which is opt-in (it downloads CPython, about 13 MB, 6 MB
+/// compressed, and its loops take seconds).
+pub fn default_rungs(problem: &Problem, limits: &Limits) -> Vec<Rung> {
+    let mut v = offered(problem, limits);
+    v.retain(|&r| r != Rung::Python);
     v
 }
 
@@ -139,6 +162,9 @@ pub struct Limits {
     pub threads: bool,
     /// Whether JavaScript rungs exist here.
     pub js: bool,
+    /// Bytes the python rung's objects may take (its arrays and lists, by
+    /// [`python_bytes`]); 0 where there is no CPython to load.
+    pub max_python_bytes: u64,
 }
 
 impl Limits {
@@ -151,6 +177,9 @@ impl Limits {
         max_threads: 1,
         threads: false,
         js: true,
+        // CPython's wasm memory is its own (up to 4 GiB); a list of numbers
+        // is 40 bytes an element at most, so 1 GiB is 25 million of them.
+        max_python_bytes: 1 << 30,
     };
 
     /// The largest pool a browser worker starts: each thread is a Web Worker
@@ -197,6 +226,26 @@ pub fn js_bytes(problem: &Problem, rung: Rung) -> u64 {
         problem.dtype.itemsize() as u64
     };
     elems.saturating_mul(per)
+}
+
+/// Bytes the python rung holds at most: the inputs as `array.array`s, the
+/// lists its setup builds and its result (an 8-byte slot and a number object
+/// per element: [`PYTHON_BYTES_PER_ITEM`]), and its result read back. What
+/// it really holds is measured (`tracemalloc`) and reported when it is
+/// checked.
+pub fn python_bytes(problem: &Problem) -> u64 {
+    let Some(py) = problem.form().python else {
+        return 0;
+    };
+    let out = problem.output();
+    let largest = problem
+        .inputs()
+        .iter()
+        .map(|o| o.shape.len())
+        .fold(out.shape.len(), usize::max) as u64;
+    (largest.saturating_mul(u64::from(py.lists)))
+        .saturating_mul(PYTHON_BYTES_PER_ITEM)
+        .saturating_add(problem.total_bytes())
 }
 
 /// Bytes the kernels' side of a run holds: the arrays, the temporaries, and
@@ -357,6 +406,17 @@ impl RunRequest {
             }
             return Err(msg);
         }
+        let python = python_bytes(&problem);
+        if rungs.contains(&Rung::Python) && python > limits.max_python_bytes {
+            let lists = problem.form().python.map_or(0, |p| p.lists);
+            return Err(format!(
+                "python at shape {shape} needs up to {}: {lists} Python list{} of {} numbers at up to {PYTHON_BYTES_PER_ITEM} B each (a slot and a number object) and its arrays, but Python may take {} here; try a smaller size or leave python out",
+                format_bytes(python),
+                if lists == 1 { "" } else { "s" },
+                shape.len(),
+                format_bytes(limits.max_python_bytes)
+            ));
+        }
         Ok(Plan {
             problem,
             rungs,
@@ -394,6 +454,9 @@ pub struct Environment {
     /// Whether the JavaScript rungs exist here.
     #[serde(default)]
     pub js: bool,
+    /// Bytes the python rung's objects may take here (0: no python rung).
+    #[serde(default)]
+    pub max_python_bytes: u64,
     pub build: String,
     pub wasm_memory_bytes: Option<usize>,
 }
@@ -415,6 +478,7 @@ impl Environment {
             max_bytes: limits.max_bytes,
             max_js_bytes: limits.max_js_bytes,
             js: limits.js,
+            max_python_bytes: limits.max_python_bytes,
             build: String::new(),
             wasm_memory_bytes: None,
         }
@@ -428,6 +492,7 @@ impl Environment {
             max_threads: self.max_threads,
             threads: self.threads,
             js: self.js,
+            max_python_bytes: self.max_python_bytes,
         }
     }
 }
@@ -621,9 +686,21 @@ pub enum Event {
     Started {
         info: RunInfo,
     },
-    /// A rung passed the check against the reference.
+    /// Something the run needs is loading (CPython, for the python rung):
+    /// written by `worker.js` before the run starts. `bytes` of `total`
+    /// have arrived.
+    Loading {
+        stage: String,
+        bytes: u64,
+        total: u64,
+    },
+    /// A rung passed the check against the reference. `held_bytes`: what a
+    /// rung outside the kernels holds, measured (the python rung's objects,
+    /// by `tracemalloc`).
     Verified {
         variant: Rung,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        held_bytes: Option<u64>,
     },
     Sample {
         variant: Rung,
@@ -673,6 +750,10 @@ struct Wire {
     kind: Option<ErrorKind>,
     message: Option<String>,
     summary: Option<RunSummary>,
+    stage: Option<String>,
+    bytes: Option<u64>,
+    total: Option<u64>,
+    held_bytes: Option<u64>,
 }
 
 impl Wire {
@@ -680,8 +761,14 @@ impl Wire {
         Some(match self.r#type.as_str() {
             "ready" => Event::Ready { env: self.env? },
             "started" => Event::Started { info: self.info? },
+            "loading" => Event::Loading {
+                stage: self.stage?,
+                bytes: self.bytes?,
+                total: self.total?,
+            },
             "verified" => Event::Verified {
                 variant: self.variant?,
+                held_bytes: self.held_bytes,
             },
             "sample" => Event::Sample {
                 variant: self.variant?,

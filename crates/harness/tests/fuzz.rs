@@ -36,6 +36,7 @@ const LIMITS: [Limits; 2] = [
         max_threads: 4,
         threads: true,
         js: true,
+        max_python_bytes: 256 << 20,
     },
     // Native, one thread, little memory.
     Limits {
@@ -44,6 +45,7 @@ const LIMITS: [Limits; 2] = [
         max_threads: 1,
         threads: false,
         js: false,
+        max_python_bytes: 0,
     },
 ];
 

@@ -371,6 +371,15 @@ fn every_event_reads_back_from_its_json() {
         r#"{"op":"add","dtype":"f7","shape":[10],"variants":["simd"]}"#,
         false,
     ));
+    events.extend(run_with(
+        r#"{"op":"sum","dtype":"i64","shape":[1000],"variants":["python","simd"],"repeats":3,"min_sample_ms":0.1}"#,
+        Some(Js::Right),
+    ));
+    events.push(Event::Loading {
+        stage: "downloading Python".into(),
+        bytes: 1 << 20,
+        total: 13 << 20,
+    });
     events.push(Event::Ready {
         env: lanes_harness::protocol::Environment {
             platform: "browser".into(),
@@ -398,6 +407,7 @@ fn every_event_reads_back_from_its_json() {
         kinds.into_iter().collect::<Vec<_>>(),
         [
             "error",
+            "loading",
             "ready",
             "run-done",
             "sample",
@@ -480,4 +490,90 @@ fn a_bench_report_keeps_each_rows_best_pass_and_reads_back() {
     );
     let back: BenchReport = serde_json::from_str(&text).unwrap();
     assert_eq!(back, report);
+}
+
+/// The python rung is timed like the others, and what its objects hold
+/// (measured by its host) comes with its check.
+#[test]
+fn the_python_rung_is_checked_timed_and_reports_what_it_holds() {
+    let events = run_with(
+        r#"{"op":"add","dtype":"i8","shape":[1000],"variants":["python","simd"],"repeats":3,"min_sample_ms":0.1}"#,
+        Some(Js::Right),
+    );
+    assert!(events.contains(&Event::Verified {
+        variant: Rung::Python,
+        held_bytes: Some(4321)
+    }));
+    assert!(events.contains(&Event::Verified {
+        variant: Rung::Wasm(Variant::Simd),
+        held_bytes: None
+    }));
+    let Some(Event::RunDone { summary }) = events.last() else {
+        panic!("{:?}", events.last())
+    };
+    let rungs: Vec<Rung> = summary.results.iter().map(|r| r.variant).collect();
+    assert_eq!(rungs, [Rung::Python, Rung::Wasm(Variant::Simd)]);
+    // A wrong Python answer is an error, never a time.
+    let events = run(
+        r#"{"op":"add","dtype":"i8","shape":[1000],"variants":["python","simd"],"repeats":3,"min_sample_ms":0.1}"#,
+        true,
+    );
+    assert!(events.iter().any(|e| matches!(
+        e,
+        Event::Error { variant: Some(Rung::Python), kind: ErrorKind::Rung, message } if message.contains("wrong result")
+    )));
+}
+
+/// Where the python rung is offered, that it is never a default, and the
+/// sizes it refuses, with the bytes its lists would need.
+#[test]
+fn the_python_rung_is_opt_in_and_refuses_what_its_lists_cannot_hold() {
+    use lanes_harness::protocol::{Limits, default_rungs, offered, python_bytes};
+    use lanes_kernels::{DType, Op, Problem, Shape, Strategy};
+    let p = |op, strategy, dtype, shape| Problem::new(op, strategy, dtype, shape).unwrap();
+    let add = p(
+        Op::Add,
+        Strategy::Default,
+        DType::I64,
+        Shape::Vector(1_000_000),
+    );
+    assert_eq!(offered(&add, &Limits::BROWSER)[0], Rung::Python);
+    assert!(!default_rungs(&add, &Limits::BROWSER).contains(&Rung::Python));
+    let native = Limits {
+        max_python_bytes: 0,
+        ..Limits::BROWSER
+    };
+    assert!(!offered(&add, &native).contains(&Rung::Python));
+    // No faithful pure-Python form: not offered.
+    let matmul = p(Op::Matmul, Strategy::Ikj, DType::F32, Shape::Matrix(64, 64));
+    assert!(!offered(&matmul, &Limits::BROWSER).contains(&Rung::Python));
+    // a, b and the result as lists (40 B an element at most), and the
+    // arrays (8 B an element each, three of them).
+    assert_eq!(python_bytes(&add), 3 * 40 * 1_000_000 + 3 * 8 * 1_000_000);
+    // `sum(a)` builds no list: its array, and its result.
+    let sum = p(
+        Op::Sum,
+        Strategy::Default,
+        DType::I64,
+        Shape::Vector(10_000_000),
+    );
+    assert_eq!(python_bytes(&sum), 8 * 10_000_000 + 8);
+    let plan = |json: &str| host::request(json).plan(&Limits::BROWSER);
+    assert!(
+        plan(r#"{"op":"sum","dtype":"i64","shape":[10000000],"variants":["python","simd"]}"#)
+            .is_ok()
+    );
+    assert!(
+        plan(r#"{"op":"add","dtype":"i64","shape":[1000000],"variants":["python","simd"]}"#)
+            .is_ok()
+    );
+    let refused =
+        plan(r#"{"op":"add","dtype":"i64","shape":[10000000],"variants":["python","simd"]}"#)
+            .unwrap_err();
+    assert_eq!(
+        refused,
+        "python at shape (10000000,) needs up to 1.4 GB: 3 Python lists of 10000000 numbers at up to 40 B each (a slot and a number object) and its arrays, but Python may take 1.1 GB here; try a smaller size or leave python out"
+    );
+    // Without python the same size runs.
+    assert!(plan(r#"{"op":"add","dtype":"i64","shape":[10000000],"variants":["simd"]}"#).is_ok());
 }

@@ -289,7 +289,40 @@ pub struct Form {
     /// Whether the JavaScript rungs have this form (`web/js/baselines.js`
     /// has a loop for every form that does).
     pub js: bool,
+    /// The form in plain Python, for the `python` rung; `None` where no
+    /// faithful pure-Python form exists (or it would take minutes).
+    pub python: Option<Python>,
 }
+
+/// An op written the way the slow side of "Making NumPy Sing" writes it:
+/// run by CPython in the browser (the `python` rung, `web/js/python.js`) and
+/// natively by `cargo xtask bench --numpy`, as `timeit` runs a statement.
+///
+/// `setup` runs once, untimed, with the inputs as `array.array`s of the
+/// dtype under their own names (and `rows`, `cols` for a matrix, the op's
+/// parameters as Python numbers); `stmt` is timed, its names local as in
+/// `timeit`. Python's integers do not overflow: an integer result is
+/// wrapped to the dtype when it is read back (NumPy's wrapping, which is
+/// the exact result modulo 2^bits), and a float32 one rounded to float32.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Python {
+    /// The lines of `setup`.
+    pub setup: &'static [&'static str],
+    pub stmt: &'static str,
+    /// How many Python lists of one slot per element of the problem's
+    /// largest array the rung holds, its result's included: what the
+    /// memory estimate counts before anything is built.
+    pub lists: u8,
+}
+
+/// The `setup` of a matrix op's Python form: the matrix `m` as a list of
+/// its rows, each a list (the nested lists a person would have).
+pub const PYTHON_ROWS: &str = "ml = [m[i * cols:(i + 1) * cols].tolist() for i in range(rows)]";
+
+/// Bytes a Python list costs per element at most: an 8-byte slot and a
+/// number object (a float is 24 bytes, an int 28 rounded up to 32 by
+/// CPython's allocator; small ints, -5 to 256, are shared and cost none).
+pub const PYTHON_BYTES_PER_ITEM: u64 = 8 + 32;
 
 /// The `temp` of a form that allocates nothing.
 pub const fn no_temp(_: Shape, _: DType) -> u64 {
@@ -308,6 +341,7 @@ impl Form {
             except: &[],
             temp: no_temp,
             js: true,
+            python: None,
         }
     }
 
@@ -330,6 +364,19 @@ impl Form {
     /// A form nobody would write in plain JavaScript.
     pub const fn no_js(self) -> Form {
         Form { js: false, ..self }
+    }
+
+    /// The form in plain Python (see [`Python`]).
+    pub const fn python(
+        self,
+        setup: &'static [&'static str],
+        stmt: &'static str,
+        lists: u8,
+    ) -> Form {
+        Form {
+            python: Some(Python { setup, stmt, lists }),
+            ..self
+        }
     }
 
     /// The rungs this form offers for `dtype`.
@@ -468,8 +515,16 @@ pub fn json() -> String {
                         format!("\"{}\": {}", d.name(), strings(names.map(Variant::name)))
                     })
                     .collect();
+                let python = f.python.map_or("null".to_owned(), |p| {
+                    format!(
+                        "{{\"setup\": {}, \"stmt\": \"{}\", \"lists\": {}}}",
+                        strings(p.setup.iter().copied()),
+                        escape(p.stmt),
+                        p.lists
+                    )
+                });
                 format!(
-                    "      {{\"strategy\": \"{}\", \"numpy\": \"{}\", \"bench\": \"{}\", \"js\": {}, \"rungs\": {{{}}}}}",
+                    "      {{\"strategy\": \"{}\", \"numpy\": \"{}\", \"bench\": \"{}\", \"js\": {}, \"python\": {python}, \"rungs\": {{{}}}}}",
                     f.strategy.name(),
                     escape(f.numpy),
                     escape(f.bench),

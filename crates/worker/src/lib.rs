@@ -48,6 +48,32 @@ extern "C" {
 
     #[wasm_bindgen(method, catch)]
     fn output(this: &Baseline) -> Result<JsValue, JsValue>;
+
+    /// The python rung, prepared (`web/js/python.js`).
+    type PythonRung;
+
+    #[wasm_bindgen(catch, js_name = preparePython)]
+    fn prepare_python(
+        dtype: &str,
+        shape: Array,
+        names: Array,
+        inputs: Array,
+        params: JsValue,
+        setup: Array,
+        stmt: &str,
+        out_dtype: &str,
+        out_len: usize,
+    ) -> Result<PythonRung, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = run)]
+    fn run_python(this: &PythonRung, loops: f64) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = output)]
+    fn output_python(this: &PythonRung) -> Result<JsValue, JsValue>;
+
+    /// Bytes its Python objects hold (`tracemalloc`).
+    #[wasm_bindgen(method)]
+    fn held(this: &PythonRung) -> f64;
 }
 
 /// `performance.now()` of the worker, in nanoseconds.
@@ -127,6 +153,32 @@ impl JsRung for JsBaseline {
     }
 }
 
+/// The python rung, timed through the same trait.
+struct Python {
+    rung: PythonRung,
+    /// A Python exception in a timed run (the check passed, so only a
+    /// `MemoryError` is likely): reported by the next `output_into`.
+    failed: Option<String>,
+}
+
+impl JsRung for Python {
+    fn run(&mut self, loops: u64) {
+        if let Err(e) = self.rung.run_python(loops as f64) {
+            self.failed.get_or_insert_with(|| js_error(e));
+        }
+    }
+    fn output_into(&mut self, out: SliceMut<'_>) -> Result<(), String> {
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        let v = self.rung.output_python().map_err(js_error)?;
+        copy_from_js(&v, out)
+    }
+    fn held_bytes(&self) -> Option<u64> {
+        Some(self.rung.held() as u64)
+    }
+}
+
 struct Browser {
     clock: PerfClock,
     resolution_ns: f64,
@@ -156,18 +208,6 @@ impl Host for Browser {
         inputs: &[Slice<'_>],
         params: &Params,
     ) -> Result<Box<dyn JsRung>, String> {
-        let kind = if rung == Rung::JsArray {
-            "array"
-        } else {
-            "typed"
-        };
-        let shape: Array = problem
-            .shape
-            .dims()
-            .into_iter()
-            .map(|d| JsValue::from(d as f64))
-            .collect();
-        let arrays: Array = inputs.iter().map(|s| to_js(*s)).collect();
         let p = js_sys::Object::new();
         for (k, v) in [
             ("alpha", params.alpha),
@@ -177,7 +217,44 @@ impl Host for Browser {
         ] {
             Reflect::set(&p, &k.into(), &v.into()).map_err(js_error)?;
         }
+        let arrays: Array = inputs.iter().map(|s| to_js(*s)).collect();
         let out = problem.output();
+        let shape: Array = problem
+            .shape
+            .dims()
+            .into_iter()
+            .map(|d| JsValue::from(d as f64))
+            .collect();
+        if rung == Rung::Python {
+            let py = problem
+                .form()
+                .python
+                .ok_or_else(|| format!("{} has no Python form", problem.op.name()))?;
+            let names: Array = problem
+                .inputs()
+                .iter()
+                .map(|o| JsValue::from_str(o.name))
+                .collect();
+            let setup: Array = py.setup.iter().map(|l| JsValue::from_str(l)).collect();
+            let rung = prepare_python(
+                problem.dtype.name(),
+                shape,
+                names,
+                arrays,
+                p.into(),
+                setup,
+                py.stmt,
+                out.dtype.name(),
+                out.shape.len(),
+            )
+            .map_err(js_error)?;
+            return Ok(Box::new(Python { rung, failed: None }));
+        }
+        let kind = if rung == Rung::JsArray {
+            "array"
+        } else {
+            "typed"
+        };
         let baseline = prepare(
             kind,
             problem.op.name(),
@@ -254,6 +331,17 @@ impl Engine {
         let mut env = self.env.clone();
         env.wasm_memory_bytes = memory::wasm_memory_bytes();
         serde_json::to_string(&env).unwrap_or_default()
+    }
+
+    /// Whether the request (JSON) would run the python rung: `worker.js`
+    /// loads CPython for it first, and not for a request that names the
+    /// rung but is refused (that one's `run` says why, with nothing loaded).
+    #[wasm_bindgen(js_name = needsPython)]
+    pub fn needs_python(&self, request: &str) -> bool {
+        serde_json::from_str::<RunRequest>(request)
+            .ok()
+            .and_then(|r| r.plan(&self.host.limits()).ok())
+            .is_some_and(|p| p.rungs.contains(&Rung::Python))
     }
 
     /// Runs one request (JSON), calling `emit(eventJson)` for every event.

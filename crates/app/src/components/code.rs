@@ -1,4 +1,4 @@
-//! The code panel: the NumPy line, the JavaScript loop and the Rust kernels
+//! The code panel: the NumPy line, the Python, the JavaScript loop and the Rust kernels
 //! of the chosen op, side by side, as they are in the source tree. The files
 //! are fetched the first time the panel is open for them.
 
@@ -72,6 +72,25 @@ fn block(title: &str, note: &str, code: Option<String>, waiting: Option<&str>) -
     }
 }
 
+/// The python rung's code as the panel shows it: the setup, then the
+/// timed statement; or why the op has none.
+pub fn python_source(op: Op, strategy: Strategy) -> String {
+    match op.row().form(strategy).and_then(|f| f.python) {
+        Some(py) => {
+            let mut text = String::new();
+            for line in py.setup {
+                text += line;
+                text += "\n";
+            }
+            format!("{text}# timed:\n{}", py.stmt)
+        }
+        None => {
+            "(no python rung: this form has no faithful pure-Python version that runs in seconds)"
+                .into()
+        }
+    }
+}
+
 #[component]
 pub fn CodePanel(p: &CodeProps) -> Html {
     let info = p.op.row();
@@ -130,6 +149,7 @@ pub fn CodePanel(p: &CodeProps) -> Html {
             <summary>{ format!("The code behind each rung ({} · {})", info.name, p.strategy.name()) }</summary>
             <div class="code-grid">
                 { block("NumPy", "", Some(p.op.numpy(p.strategy).to_owned()), None) }
+                { block("Python (python)", "Run by CPython in the browser: the setup once, untimed, the inputs arriving as array.array; the last line is timed, as %timeit times it.", Some(python_source(p.op, p.strategy)), None) }
                 { block("JavaScript (js-array and js-typed)", "web/js/baselines.js: the loop a person would write.", js, pending(0).as_deref()) }
                 { block("Rust: scalar and auto", "The same loop twice: scalar keeps SIMD off for it, auto compiles it with SIMD128 on.", scalar, pending(1).as_deref()) }
                 { block("Rust: simd (and simd-threads, which splits it across threads)", "Hand-written over a 128-bit lane trait.", simd, pending(2).as_deref()) }

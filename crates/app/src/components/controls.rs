@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::components::{group, swatch};
+use crate::components::{group, loading_bar, swatch};
 use crate::state::{Action, Config, Live, MIN_SIZE, Shared, Status};
 
 /// Where the measurement worker is.
@@ -249,6 +249,9 @@ pub fn RunProgress() -> Html {
     let live = live.borrow();
     if live.status != Status::Running {
         return html! {};
+    }
+    if let Some(bar) = loading_bar(&live) {
+        return bar;
     }
     let (done, total) = (live.received_samples(), live.expected_samples());
     html! {

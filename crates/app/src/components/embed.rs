@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use crate::chart;
-use crate::components::{group, swatch};
+use crate::components::{group, loading_bar, swatch};
 use crate::hooks;
 use crate::state::Status;
 use crate::url;
@@ -148,7 +148,11 @@ pub fn Embed() -> Html {
                 if running {
                     <button onclick={move |_| stop.emit(())}>{ "Stop" }</button>
                 }
-                <span class="muted" aria-live="polite">{ status }</span>
+                if let Some(bar) = running.then(|| loading_bar(live)).flatten() {
+                    { bar }
+                } else {
+                    <span class="muted" aria-live="polite">{ status }</span>
+                }
             </div>
             if let Some(e) = worker_failed { <p class="error" role="alert">{ e }</p> }
             <figure class="chart">{ figure }</figure>

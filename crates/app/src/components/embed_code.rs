@@ -116,7 +116,7 @@ mod tests {
             "rungs left at all are not pinned: {s}"
         );
         c.chosen = true;
-        c.variants = c.offered()[..2].to_vec();
+        c.variants = c.defaults()[..2].to_vec();
         assert!(component_snippet("/", &c).contains("variants=\"js-array,js-typed\""));
         let f = iframe_snippet("https://lanes.example/", &c);
         assert!(

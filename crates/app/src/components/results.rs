@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use lanes_harness::protocol::{Rung, format_bytes};
+use lanes_harness::protocol::{RunInfo, Rung, format_bytes};
 use lanes_harness::stats::{Speedup, format_time};
 use yew::prelude::*;
 
@@ -31,6 +31,22 @@ fn rate(unit: &str, gb: f64, gelem: f64, gflop: f64) -> String {
         "elements" => format!("{gelem:.3} Gelem/s"),
         _ => format!("{gb:.2} GB/s"),
     }
+}
+
+/// What the python rung's objects hold against the same numbers as arrays.
+pub fn python_memory(held: u64, info: &RunInfo) -> String {
+    let arrays: u64 = info
+        .inputs
+        .iter()
+        .chain(std::iter::once(&info.output))
+        .map(|a| a.bytes)
+        .sum();
+    let ratio = held as f64 / arrays.max(1) as f64;
+    format!(
+        "The python rung's objects hold {} (measured by tracemalloc: its arrays, the lists its setup builds, a slot and a number object per element, and its result), {ratio:.1}× the {} the same numbers take as arrays.",
+        format_bytes(held),
+        format_bytes(arrays)
+    )
 }
 
 #[component]
@@ -123,7 +139,11 @@ pub fn Results(p: &ResultsProps) -> Html {
                 <td>{ median }</td>
                 <td>{ speed }</td>
                 <td>{ rate_s }</td>
-                <td>{ if r.is_js() { "JS heap, not counted".to_owned() } else { format_bytes(extra as u64) } }</td>
+                <td>{ match live.held_bytes.get(r) {
+                    Some(&b) => format!("{} of Python objects", format_bytes(b)),
+                    None if r.is_js() => "JS heap, not counted".to_owned(),
+                    None => format_bytes(extra as u64),
+                } }</td>
                 <td class="muted">{ flags }</td>
             </tr>
         }
@@ -189,6 +209,9 @@ pub fn Results(p: &ResultsProps) -> Html {
                 <ul>{ for arrays }</ul>
                 if info.temp_bytes > 0 {
                     <p>{ format!("The strategy allocates a {} temporary inside the timed region.", format_bytes(info.temp_bytes)) }</p>
+                }
+                if let Some(&held) = live.held_bytes.get(&Rung::Python) {
+                    <p>{ python_memory(held, info) }</p>
                 }
                 if let Some(m) = live.wasm_memory {
                     <p class="muted">{ format!("The worker's wasm memory after the run: {}.", format_bytes(m)) }</p>

@@ -46,6 +46,7 @@ mod native {
                 max_threads: self.threads,
                 threads: true,
                 js: false,
+                max_python_bytes: 0,
             }
         }
         fn team(&self) -> &Team {

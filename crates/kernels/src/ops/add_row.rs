@@ -4,7 +4,7 @@
 
 use super::{add, ravel};
 use crate::array::Shape;
-use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, InShape, Input, OutDType, Row, Strategy, Unit};
+use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, InShape, Input, OutDType, PYTHON_ROWS, Row, Strategy, Unit};
 use crate::dispatch::{Call, Outcome, by_dtype};
 use crate::dtype::{DType, Element};
 use crate::error::Error;
@@ -16,7 +16,11 @@ pub(crate) const ROW: Row = Row {
     name: "add_row",
     chapter: 2,
     forms: &[
-        Form::new(Strategy::Broadcast, "m + v", "np.add(m, v, out=o)"),
+        Form::new(Strategy::Broadcast, "m + v", "np.add(m, v, out=o)").python(
+            &[PYTHON_ROWS, "lv = v.tolist()"],
+            "[[x + y for x, y in zip(row, lv)] for row in ml]",
+            2,
+        ),
         Form::new(
             Strategy::Tile,
             "m + np.tile(v, (m.shape[0], 1))",

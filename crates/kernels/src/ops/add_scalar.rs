@@ -10,7 +10,11 @@ use crate::rung::{Keep, pick, serial, simd};
 pub(crate) const ROW: Row = Row::vector(
     "add_scalar",
     2,
-    &[Form::new(Strategy::Default, "a + s", "np.add(a, s, out=o)")],
+    &[Form::new(Strategy::Default, "a + s", "np.add(a, s, out=o)").python(
+        &["l = a.tolist()"],
+        "[x + s for x in l]",
+        2,
+    )],
     A,
 );
 

@@ -16,6 +16,11 @@ pub(crate) const ROW: Row = Row {
             Strategy::Default,
             "alpha * x + y",
             "np.multiply(x, alpha, out=o); np.add(o, y, out=o)",
+        )
+        .python(
+            &["lx = x.tolist()", "ly = y.tolist()"],
+            "[alpha * xi + yi for xi, yi in zip(lx, ly)]",
+            3,
         )],
         &[
             Input {

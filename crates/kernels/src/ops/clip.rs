@@ -14,7 +14,8 @@ pub(crate) const ROW: Row = Row::vector(
         Strategy::Default,
         "np.clip(a, lo, hi)",
         "np.clip(a, lo, hi, out=o)",
-    )],
+    )
+    .python(&["l = a.tolist()"], "[min(max(x, lo), hi) for x in l]", 2)],
     A,
 );
 

@@ -20,7 +20,13 @@ pub(crate) const ROW: Row = Row {
     ..Row::vector(
         "dot",
         3,
-        &[Form::new(Strategy::Default, "np.dot(a, b)", "np.dot(a, b)").output(OutShape::Scalar)],
+        &[Form::new(Strategy::Default, "np.dot(a, b)", "np.dot(a, b)")
+            .output(OutShape::Scalar)
+            .python(
+                &["l1 = a.tolist()", "l2 = b.tolist()"],
+                "sum(x * y for x, y in zip(l1, l2))",
+                2,
+            )],
         AB,
     )
 };

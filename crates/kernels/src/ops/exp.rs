@@ -17,7 +17,11 @@ pub(crate) const ROW: Row = Row {
     ..Row::vector(
         "exp",
         1,
-        &[Form::new(Strategy::Default, "np.exp(a)", "np.exp(a, out=o)")],
+        &[Form::new(Strategy::Default, "np.exp(a)", "np.exp(a, out=o)").python(
+            &["import math", "l = a.tolist()"],
+            "[math.exp(x) for x in l]",
+            2,
+        )],
         A,
     )
 };

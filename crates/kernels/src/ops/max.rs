@@ -12,7 +12,9 @@ use crate::simd::U;
 pub(crate) const ROW: Row = Row::vector(
     "max",
     3,
-    &[Form::new(Strategy::Default, "np.max(a)", "np.max(a)").output(OutShape::Scalar)],
+    &[Form::new(Strategy::Default, "np.max(a)", "np.max(a)")
+        .output(OutShape::Scalar)
+        .python(&[], "max(a)", 0)],
     A,
 );
 

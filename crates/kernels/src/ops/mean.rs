@@ -22,7 +22,8 @@ pub(crate) const ROW: Row = Row {
             .output(OutShape::Scalar)
             // NumPy accumulates int64 means in float64; SIMD128 has no
             // int64 -> float64 conversion, so this one stays serial.
-            .except(&[(DType::I64, Rungs::Serial)])],
+            .except(&[(DType::I64, Rungs::Serial)])
+            .python(&[], "sum(a) / len(a)", 0)],
         A,
     )
 };

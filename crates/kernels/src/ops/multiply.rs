@@ -10,7 +10,11 @@ use crate::rung::{Keep, pick, serial, simd};
 pub(crate) const ROW: Row = Row::vector(
     "multiply",
     1,
-    &[Form::new(Strategy::Default, "a * b", "np.multiply(a, b, out=o)")],
+    &[Form::new(Strategy::Default, "a * b", "np.multiply(a, b, out=o)").python(
+        &["l1 = a.tolist()", "l2 = b.tolist()"],
+        "[x * y for x, y in zip(l1, l2)]",
+        3,
+    )],
     AB,
 );
 

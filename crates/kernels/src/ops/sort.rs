@@ -13,7 +13,9 @@ pub(crate) const ROW: Row = Row {
     ..Row::vector(
         "sort",
         3,
-        &[Form::new(Strategy::Default, "np.sort(a)", "np.sort(a)").rungs(Rungs::Scalar)],
+        &[Form::new(Strategy::Default, "np.sort(a)", "np.sort(a)")
+            .rungs(Rungs::Scalar)
+            .python(&["l = a.tolist()"], "sorted(l)", 2)],
         A,
     )
 };

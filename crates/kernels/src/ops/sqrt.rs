@@ -15,7 +15,11 @@ pub(crate) const ROW: Row = Row {
     ..Row::vector(
         "sqrt",
         1,
-        &[Form::new(Strategy::Default, "np.sqrt(a)", "np.sqrt(a, out=o)")],
+        &[Form::new(Strategy::Default, "np.sqrt(a)", "np.sqrt(a, out=o)").python(
+            &["import math", "l = a.tolist()"],
+            "[math.sqrt(x) for x in l]",
+            2,
+        )],
         A,
     )
 };

@@ -20,7 +20,10 @@ pub(crate) const ROW: Row = Row {
     ..Row::vector(
         "sum",
         3,
-        &[Form::new(Strategy::Default, "np.sum(a)", "np.sum(a)").output(OutShape::Scalar)],
+        &[Form::new(Strategy::Default, "np.sum(a)", "np.sum(a)")
+            .output(OutShape::Scalar)
+            // The post's `sum(big_array)`: each element boxed as it is read.
+            .python(&[], "sum(a)", 0)],
         A,
     )
 };

@@ -2,7 +2,7 @@
 //! strided columns: the same sums, a different walk through memory.
 
 use super::sum;
-use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, M, OutDType, OutShape, Row, Rungs, Strategy, Unit};
+use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, M, PYTHON_ROWS, OutDType, OutShape, Row, Rungs, Strategy, Unit};
 use crate::dispatch::{Call, Outcome, by_dtype};
 use crate::dtype::{DType, Element};
 use crate::error::Error;
@@ -14,9 +14,12 @@ pub(crate) const ROW: Row = Row {
     name: "sum_axis",
     chapter: 5,
     forms: &[
-        Form::new(Strategy::Rows, "m.sum(axis=1)", "m.sum(axis=1)").output(OutShape::PerRow),
+        Form::new(Strategy::Rows, "m.sum(axis=1)", "m.sum(axis=1)")
+            .output(OutShape::PerRow)
+            .python(&[PYTHON_ROWS], "[sum(row) for row in ml]", 1),
         Form::new(Strategy::Columns, "m.sum(axis=0)", "m.sum(axis=0)")
             .output(OutShape::PerColumn)
+            .python(&[PYTHON_ROWS], "[sum(col) for col in zip(*ml)]", 1)
             // Column sums of narrow integers would need widening lanes.
             .except(&[
                 (DType::I8, Rungs::Serial),

@@ -1,7 +1,7 @@
 //! `m.T.copy()`: row by row (reads sequential, writes a row apart) against
 //! tile by tile (both sides stay in cache).
 
-use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, M, OutDType, OutShape, Row, Rungs, Strategy, Unit};
+use crate::catalogue::{ALL_DTYPES, Flops, Form, INPUTS, M, PYTHON_ROWS, OutDType, OutShape, Row, Rungs, Strategy, Unit};
 use crate::dispatch::{Call, Outcome, by_dtype};
 use crate::dtype::Element;
 use crate::error::Error;
@@ -9,14 +9,20 @@ use crate::lanes::Lanes;
 use crate::par;
 use crate::rung::{Keep, Plain, pick, serial, simd};
 
+/// The transpose in plain Python: the columns of the rows, as lists.
+const TRANSPOSED: &str = "[list(col) for col in zip(*ml)]";
+
 pub(crate) const ROW: Row = Row {
     name: "transpose",
     chapter: 5,
     forms: &[
         Form::new(Strategy::Naive, "m.T.copy()", "np.copyto(o, m.T)")
             .output(OutShape::Transposed)
-            .rungs(Rungs::Serial),
-        Form::new(Strategy::Tiled, "m.T.copy()", "np.copyto(o, m.T)").output(OutShape::Transposed),
+            .rungs(Rungs::Serial)
+            .python(&[PYTHON_ROWS], TRANSPOSED, 2),
+        Form::new(Strategy::Tiled, "m.T.copy()", "np.copyto(o, m.T)")
+            .output(OutShape::Transposed)
+            .python(&[PYTHON_ROWS], TRANSPOSED, 2),
     ],
     dtypes: ALL_DTYPES,
     matrix: true,

@@ -14,6 +14,11 @@ pub(crate) const ROW: Row = Row::vector(
         Strategy::Default,
         "np.where(a > 0, a, b)",
         "np.where(a > 0, a, b)",
+    )
+    .python(
+        &["l1 = a.tolist()", "l2 = b.tolist()"],
+        "[x if x > 0 else y for x, y in zip(l1, l2)]",
+        3,
     )],
     AB,
 );
