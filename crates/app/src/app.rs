@@ -30,11 +30,18 @@ pub fn App() -> Html {
     let d = state.dispatcher();
     let on_action = use_callback(d.clone(), |a, d| d.dispatch(a));
     let on_chapter = use_callback(d.clone(), |c, d| d.dispatch(Action::Chapter(c)));
-    let on_try = use_callback(
-        (state.config.clone(), runner.run.clone()),
+    let on_try = use_callback((state.config.clone(), runner.run.clone()), {
+        let d = d.clone();
         move |(), (config, run)| {
             d.dispatch(Action::Chapter(config.chapter));
             run.emit(Some(config.to_chapter(config.chapter)));
+        }
+    });
+    let on_claim = use_callback(
+        (state.config.clone(), runner.run.clone()),
+        move |(), (config, run)| {
+            d.dispatch(Action::Claim);
+            run.emit(Some(config.for_claim()));
         },
     );
     let on_run = use_callback(runner.run.clone(), |(), run| run.emit(None));
@@ -87,7 +94,8 @@ pub fn App() -> Html {
                 </div>
             }
             <main>
-                <Intro chapter={state.config.chapter} on_chapter={on_chapter} on_try={on_try} running={running} />
+                <Intro chapter={state.config.chapter} on_chapter={on_chapter} on_try={on_try} on_claim={on_claim}
+                    running={running} live={state.live.clone()} />
                 <div class="workbench">
                     <ContextProvider<Shared<Live>> context={state.live.clone()}>
                         <Controls config={state.config.clone()} running={running} worker={worker}

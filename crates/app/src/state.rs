@@ -95,6 +95,26 @@ impl Config {
         }
     }
 
+    /// The config that tests the chapter's claim: the post's problem, the
+    /// two rungs it compares, best of 5 as `%timeit` took it; this config
+    /// if the chapter has no claim.
+    pub fn for_claim(&self) -> Config {
+        let Some(claim) = CHAPTERS[self.chapter].claim else {
+            return self.clone();
+        };
+        Config {
+            op: claim.op,
+            strategy: claim.op.row().default_strategy(),
+            dtype: claim.dtype,
+            size: claim.size,
+            variants: vec![claim.slow.rung, claim.fast.rung],
+            chosen: true,
+            repeats: 5,
+            ..self.clone()
+        }
+        .settled()
+    }
+
     /// What the worker allows as far as it is known: until it has said,
     /// a worker without a pool.
     pub fn limits(&self) -> Limits {
@@ -641,6 +661,9 @@ impl Default for State {
 #[cfg_attr(not(feature = "playground"), allow(dead_code))]
 pub enum Action {
     Chapter(usize),
+    /// The config that tests the current chapter's claim (its two rungs on
+    /// the post's problem).
+    Claim,
     Op(Op),
     Strategy(Strategy),
     DType(DType),
@@ -677,6 +700,7 @@ impl Reducible for State {
         match action {
             Action::Chapter(c) if c < CHAPTERS.len() => s.config = s.config.to_chapter(c),
             Action::Chapter(_) => {}
+            Action::Claim => s.config = s.config.for_claim(),
             Action::Op(op) => s.config = Config { op, ..s.config }.settled(),
             Action::Strategy(st) => {
                 s.config = Config {

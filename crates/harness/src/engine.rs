@@ -9,7 +9,7 @@ use std::sync::{Mutex, PoisonError};
 use lanes_kernels::{
     DType, Data, Element, Op, Par, Params, Problem, Shape, Slice, SliceMut, Strategy, Tagged, Team,
 };
-use lanes_reference::{self as reference, Expected, Rule};
+use lanes_reference::{self as reference, Expected};
 
 use crate::clock::Clock;
 use crate::memory;
@@ -117,19 +117,6 @@ pub fn make_inputs(problem: &Problem, seed: u64) -> Result<Vec<Data>, String> {
             }
         })
         .collect()
-}
-
-/// JavaScript computes in float64 and rounds once when it stores into a
-/// float32 array, so where the kernels must be exact it may be 1 ULP off:
-/// the rule its results are held to (the expected result is not copied for
-/// it: at 1e7 elements that was 120 MB more).
-fn js_rule(expected: &Expected) -> &Rule {
-    static ONE_ULP: Rule = Rule::Ulps(1);
-    if expected.rule == Rule::Exact && expected.data.dtype().is_float() {
-        &ONE_ULP
-    } else {
-        &expected.rule
-    }
 }
 
 fn array_info(o: &lanes_kernels::Operand) -> ArrayInfo {
@@ -332,7 +319,8 @@ pub fn run(
             js => host.prepare_js(js, &p, &slices, &params).and_then(|mut j| {
                 j.run(1);
                 j.output_into(out.as_slice_mut())?;
-                reference::compare_by(out.as_slice(), &expected, js_rule(&expected))
+                let rule = reference::float64_rule(&p, &slices, &params, &expected);
+                reference::compare_by(out.as_slice(), &expected, &rule)
                     .map_err(|m| format!("wrong result: {m}"))?;
                 Ok(Ready::Js(j))
             }),

@@ -577,3 +577,57 @@ fn the_python_rung_is_opt_in_and_refuses_what_its_lists_cannot_hold() {
     // Without python the same size runs.
     assert!(plan(r#"{"op":"add","dtype":"i64","shape":[10000000],"variants":["simd"]}"#).is_ok());
 }
+
+/// A rung that computes in float64 and rounds once (the python rung, the
+/// JavaScript loops) is held to what that rounding allows: float32
+/// `alpha * x + y` is NumPy's two roundings apart from it, more where the
+/// sum cancels; anything further off still fails.
+#[test]
+fn a_float64_rung_is_allowed_numpys_extra_float32_rounding_and_no_more() {
+    use lanes_kernels::{DType, Data, Op, Params, Problem, Shape, Strategy};
+    use lanes_reference::{self as reference, Rule};
+    let n = 4096;
+    let params = Params::default();
+    let x: Vec<f32> = (0..n).map(|i| 97.3 + i as f32 * 0.0137).collect();
+    // y close to -alpha * x: the sum cancels most of its digits.
+    let y: Vec<f32> = x
+        .iter()
+        .map(|&v| -(params.alpha as f32) * v + 0.01)
+        .collect();
+    let p = Problem::new(Op::Axpy, Strategy::Default, DType::F32, Shape::Vector(n)).unwrap();
+    let (xs, ys) = (Data::F32(x.clone()), Data::F32(y.clone()));
+    let inputs = [xs.as_slice(), ys.as_slice()];
+    let expected = reference::expected(&p, &inputs, &params).unwrap();
+    let once: Vec<f32> = x
+        .iter()
+        .zip(&y)
+        .map(|(&x, &y)| (params.alpha * f64::from(x) + f64::from(y)) as f32)
+        .collect();
+    let got = Data::F32(once.clone());
+    assert!(
+        reference::compare_by(got.as_slice(), &expected, &Rule::Ulps(1)).is_err(),
+        "rounded once, some elements are more than 1 ULP from NumPy's float32 result"
+    );
+    let rule = reference::float64_rule(&p, &inputs, &params, &expected);
+    assert!(matches!(*rule, Rule::Bound(_)));
+    reference::compare_by(got.as_slice(), &expected, &rule).unwrap();
+    // Two of the product's ULPs off is too far.
+    let mut off = once;
+    off[100] += 2.0 * (params.alpha as f32 * x[100]).abs() * f32::EPSILON;
+    let off = Data::F32(off);
+    assert!(reference::compare_by(off.as_slice(), &expected, &rule).is_err());
+    // One operation, rounded once, is the float32 result: 1 ULP, borrowed
+    // rules stand.
+    let add = Problem::new(Op::Add, Strategy::Default, DType::F32, Shape::Vector(n)).unwrap();
+    let e = reference::expected(&add, &inputs, &params).unwrap();
+    assert_eq!(
+        *reference::float64_rule(&add, &inputs, &params, &e),
+        Rule::Ulps(1)
+    );
+    let sum = Problem::new(Op::Sum, Strategy::Default, DType::F32, Shape::Vector(n)).unwrap();
+    let e = reference::expected(&sum, &inputs[..1], &params).unwrap();
+    assert!(matches!(
+        reference::float64_rule(&sum, &inputs[..1], &params, &e),
+        std::borrow::Cow::Borrowed(Rule::Bound(_))
+    ));
+}

@@ -10,6 +10,8 @@
 //! in the workspace's Cargo.toml): it runs once per run in the worker, never
 //! timed, and at the kernels' `-O3` it was 67 KB of the worker's code.
 
+use std::borrow::Cow;
+
 use lanes_kernels::pairwise::SUM_BLOCK;
 use lanes_kernels::{
     DType, Data, Element, Error, Float, Op, Outcome, Par, Params, Problem, Shape, Slice, Strategy,
@@ -330,6 +332,44 @@ where
             exact(v)
         }
         Op::Ravel => exact(a.to_vec()),
+    }
+}
+
+/// The rule a rung that computes in float64 and rounds once, when it stores
+/// into the output's dtype, is held to (the JavaScript loops and the python
+/// rung; NumPy rounds a float32 result after every operation). One
+/// operation rounded once is the float32 operation's result, and 1 ULP is
+/// allowed for any op that is exact here. `alpha * x + y` is two
+/// operations: NumPy's float32 result also carries the rounding of `alpha *
+/// x`, so half an ULP of that product and one of the result are allowed
+/// (an absolute bound: where the sum cancels, that is many of the result's
+/// ULPs). Any other rule stands as it is (borrowed: a bound per element of
+/// a 1e7-element result is 80 MB).
+pub fn float64_rule<'e>(
+    problem: &Problem,
+    inputs: &[Slice<'_>],
+    params: &Params,
+    expected: &'e Expected,
+) -> Cow<'e, Rule> {
+    fn ulp(x: f32) -> f64 {
+        let a = x.abs();
+        if !a.is_finite() {
+            return f64::INFINITY;
+        }
+        (f64::from(f32::from_bits(a.to_bits() + 1)) - f64::from(a)).abs()
+    }
+    match (&expected.rule, expected.data.as_slice(), inputs) {
+        (Rule::Exact, Slice::F32(want), [Slice::F32(x), _]) if problem.op == Op::Axpy => {
+            let alpha = params.alpha as f32;
+            Cow::Owned(Rule::Bound(
+                x.iter()
+                    .zip(want)
+                    .map(|(&x, &w)| 0.5 * ulp(alpha * x) + ulp(w))
+                    .collect(),
+            ))
+        }
+        (Rule::Exact, want, _) if want.dtype().is_float() => Cow::Owned(Rule::Ulps(1)),
+        (rule, ..) => Cow::Borrowed(rule),
     }
 }
 

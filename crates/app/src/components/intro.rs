@@ -1,15 +1,84 @@
-//! The first screen and the chapter tabs.
+//! The first screen and the chapter tabs, with the post's claim of the
+//! chapter (if it measured one) beside this device's figures.
 
+use lanes_harness::protocol::{Rung, VariantResult};
 use yew::prelude::*;
 
-use crate::chapters::CHAPTERS;
+use crate::chapters::{CHAPTERS, Claim, POST_DTYPE_MB, dtype_table, times, verdict};
+use crate::state::{Live, Shared};
 
 #[derive(PartialEq, Properties)]
 pub struct IntroProps {
     pub chapter: usize,
     pub on_chapter: Callback<usize>,
     pub on_try: Callback<()>,
+    pub on_claim: Callback<()>,
     pub running: bool,
+    pub live: Shared<Live>,
+}
+
+/// This device's results for the claim's two rungs, if the last run was
+/// the claim's problem and both rungs finished.
+fn measured<'a>(claim: &Claim, live: &'a Live) -> Option<(&'a VariantResult, &'a VariantResult)> {
+    let info = live.info.as_ref()?;
+    let same = info.op == claim.op.name()
+        && info.dtype == claim.dtype.name()
+        && info.shape == [claim.size];
+    let get = |r: Rung| live.results.iter().find(|x| x.variant == r);
+    same.then_some(())?;
+    Some((get(claim.slow.rung)?, get(claim.fast.rung)?))
+}
+
+fn claim_card(claim: &Claim, live: &Live, running: bool, on_claim: Callback<()>) -> Html {
+    let here = measured(claim, live);
+    let line = |r: Option<&VariantResult>| r.map_or_else(|| "–".to_owned(), |r| r.timeit.clone());
+    let sentence = here.map(|(s, f)| verdict(claim, s.min_ns, f.min_ns).1);
+    html! {
+        <div class="claim">
+            <h3>{ "The post's claim, on this device" }</h3>
+            <p>{ format!(
+                "The post timed {} against {} ({} {} elements) and found \u{201c}{}\u{201d}: {} faster. Its figures are quoted below; this device's are measured when you run it (best of 5, as %timeit reports).",
+                claim.slow.name, claim.fast.name, claim.dtype.numpy_name(), claim.size, claim.said, times(claim.ratio())
+            ) }</p>
+            <table class="claim-table">
+                <thead><tr><th scope="col"></th><th scope="col">{ "the post (%timeit)" }</th><th scope="col">{ "this device" }</th></tr></thead>
+                <tbody>
+                    <tr><th scope="row"><code>{ claim.slow.name }</code>{ format!(" ({})", claim.slow.rung) }</th>
+                        <td><code>{ claim.slow.timeit }</code></td><td><code>{ line(here.map(|h| h.0)) }</code></td></tr>
+                    <tr><th scope="row"><code>{ claim.fast.name }</code>{ format!(" ({})", claim.fast.rung) }</th>
+                        <td><code>{ claim.fast.timeit }</code></td><td><code>{ line(here.map(|h| h.1)) }</code></td></tr>
+                    <tr><th scope="row">{ "ratio" }</th><td>{ times(claim.ratio()) }</td>
+                        <td>{ here.map_or_else(|| "–".to_owned(), |(s, f)| times(s.min_ns / f.min_ns)) }</td></tr>
+                </tbody>
+            </table>
+            if let Some(s) = sentence { <p class="verdict" role="status">{ s }</p> }
+            <button disabled={running} onclick={move |_| on_claim.emit(())}>
+                { format!("Test the claim on this device ({} and {})", claim.slow.rung, claim.fast.rung) }
+            </button>
+        </div>
+    }
+}
+
+/// Chapter 4's table: the bytes of 10**7 elements per dtype, computed,
+/// beside the post's printed figures.
+fn dtype_card() -> Html {
+    let rows = dtype_table().into_iter().map(|(d, mb)| {
+        let post = POST_DTYPE_MB
+            .iter()
+            .find(|(p, _)| *p == d)
+            .map_or_else(|| "–".to_owned(), |(_, m)| format!("{m:.2} MB"));
+        html! { <tr><th scope="row">{ d.numpy_name() }</th><td>{ format!("{mb:.2} MB") }</td><td>{ post }</td></tr> }
+    });
+    html! {
+        <div class="claim">
+            <h3>{ "10**7 elements, by dtype (MB as the post printed them: nbytes / 1024**2)" }</h3>
+            <table class="claim-table">
+                <thead><tr><th scope="col">{ "dtype" }</th><th scope="col">{ "computed" }</th><th scope="col">{ "the post" }</th></tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+            <p class="muted">{ "The post summed int64 in 7.23 ms and int32 in 6.89 ms: run this chapter, then Sweep dtypes below for this device's sums across them." }</p>
+        </div>
+    }
 }
 
 #[component]
@@ -24,10 +93,11 @@ pub fn Intro(p: &IntroProps) -> Html {
         }
     });
     let on_try = p.on_try.clone();
+    let live = p.live.borrow();
     html! {
         <section class="intro" aria-labelledby="lead">
             <p id="lead" class="lead">
-                { "Lanes runs the same array operation as a plain JavaScript loop, as compiled WebAssembly, and as hand-written SIMD, \
+                { "Lanes runs the same array operation as CPython, as a plain JavaScript loop, as compiled WebAssembly, and as hand-written SIMD, \
                    and times each on your own device. See where every factor of speed comes from, as in \u{201c}Making NumPy Sing\u{201d}." }
             </p>
             <nav class="tabs" role="tablist" aria-label="Chapters">{ for tabs }</nav>
@@ -38,6 +108,10 @@ pub fn Intro(p: &IntroProps) -> Html {
                 <button class="primary" disabled={p.running} onclick={move |_| on_try.emit(())}>
                     { "Run this experiment" }
                 </button>
+                if let Some(claim) = &c.claim {
+                    { claim_card(claim, &live, p.running, p.on_claim.clone()) }
+                }
+                if p.chapter == 3 { { dtype_card() } }
             </article>
         </section>
     }
