@@ -120,8 +120,10 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
   await p.locator('details.code summary').click();
   const blocks = p.locator('details.code .code-block code');
   await p.waitForFunction(() => !document.querySelector('details.code').textContent.includes('Loading'));
-  const [numpy, js, scalar, simd] = await blocks.allTextContents();
+  const [numpy, python, js, scalar, simd] = await blocks.allTextContents();
   assert.match(numpy, /np\.sum/);
+  // The python rung's code is the catalogue's: nothing to fetch.
+  assert.equal(python, '# timed:\nsum(a)');
   assert.match(js, /=>/);
   assert.match(scalar, /fn each</);
   assert.match(simd, /fn vectors</);
@@ -130,7 +132,8 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
   // Another op: its own files, fetched as the panel is open.
   await p.getByRole('combobox', { name: 'Operation' }).selectOption('add');
   await p.waitForFunction(() => /x\.add\(y\)/.test(document.querySelector('details.code').textContent));
-  assert.match((await blocks.allTextContents())[3], /fn vectors<[^]*x\.add\(y\)/);
+  assert.match((await blocks.allTextContents())[4], /fn vectors<[^]*x\.add\(y\)/);
+  assert.equal((await blocks.allTextContents())[1], 'l1 = a.tolist()\nl2 = b.tolist()\n# timed:\n[x + y for x, y in zip(l1, l2)]');
   assert.deepEqual(errors, []);
 
   // A file that cannot be had says so in its blocks; the page keeps working.
@@ -144,9 +147,10 @@ test('the code panel fetches the kernels when it opens and shows each rung\'s co
     return text.includes('Could not load') && !text.includes('Loading');
   });
   const shown = await q.locator('details.code .code-block code').allTextContents();
-  assert.equal(shown[2], 'Could not load src/ops/matmul.rs: HTTP 404.');
   assert.equal(shown[3], 'Could not load src/ops/matmul.rs: HTTP 404.');
-  assert.match(shown[1], /=>/);
+  assert.equal(shown[4], 'Could not load src/ops/matmul.rs: HTTP 404.');
+  assert.match(shown[2], /=>/);
+  assert.match(shown[1], /^\(no python rung: /);
   await runAndWait(q);
 });
 

@@ -194,8 +194,10 @@ async function shoot(page, name) {
 test('the demo post on another origin loads every widget, and each runs when clicked', { timeout: 150_000 }, async (t) => {
   await withBrowser(async (browser) => {
     const postUrl = `${blog.origin}/demo/post.html`;
+    const requests = [];
+    browser.context.on('request', (r) => requests.push(r.url()));
     const { page, errors } = await open(browser.context, postUrl);
-    const ws = await widgets(page, 4);
+    const ws = await widgets(page, 5);
     const envs = [];
     for (const [i, w] of ws.entries()) {
       const what = `widget ${i + 1} (${w.attrs.op} ${w.attrs.dtype})`;
@@ -228,7 +230,10 @@ test('the demo post on another origin loads every widget, and each runs when cli
       }, what);
     }
     t.diagnostic(`in the post: timer ${envs[0].timer_resolution_ns} ns, build "${envs[0].build}", threads: ${envs[0].threads_reason}`);
-    // One after the other: four runs at once would fight over two cores.
+    // The python widget fetches CPython on Run only, from its own site.
+    const pyodide = () => requests.filter((u) => u.includes('/pyodide/'));
+    assert.deepEqual(pyodide(), [], 'nothing of Pyodide before a python widget runs');
+    // One after the other: five runs at once would fight over two cores.
     for (const [i, w] of ws.entries()) {
       const what = `widget ${i + 1} (${w.attrs.op} ${w.attrs.dtype})`;
       const started = Date.now();
@@ -236,6 +241,8 @@ test('the demo post on another origin loads every widget, and each runs when cli
       t.diagnostic(`${what} ran in ${Date.now() - started} ms`);
       assert.equal(await w.frame.locator('.actions button').count(), 1, `${what}: Stop is gone`);
     }
+    assert.ok(pyodide().length >= 4, `CPython was fetched: ${pyodide()}`);
+    assert.deepEqual(pyodide().filter((u) => new URL(u).origin !== widgetOrigin), [], 'from the widget\'s site');
     for (const [i, w] of ws.entries()) await assertFits(w, `widget ${i + 1} after its run`);
     await shoot(page, 'post-light.png');
     assert.deepEqual(errors, []);
@@ -248,7 +255,7 @@ test('the demo post on another origin loads every widget, and each runs when cli
     const dark = await open(browser.context, 'about:blank');
     await dark.page.emulateMedia({ colorScheme: 'dark' });
     await dark.page.goto(postUrl);
-    const dws = await widgets(dark.page, 4);
+    const dws = await widgets(dark.page, 5);
     for (const [i, w] of dws.entries()) {
       await w.handle.scrollIntoViewIfNeeded();
       await ready(w.frame);

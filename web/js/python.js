@@ -13,6 +13,11 @@
 // The Python code is the catalogue's (crates/kernels/src/catalogue.rs,
 // `Python`): the same setup and statement `cargo xtask bench --numpy` times
 // natively with `timeit`.
+//
+// Pyodide's runtime evaluates some of its JavaScript with `eval`: the
+// worker runs under no Content-Security-Policy (the pages' policy is a
+// <meta> tag, which does not reach workers); a host that sends one as a
+// header on worker.js must allow 'unsafe-eval' there for this rung.
 
 const TYPECODES = { i8: 'b', i16: 'h', i32: 'i', i64: 'q', f32: 'f', f64: 'd' };
 const TYPED = {
@@ -48,8 +53,17 @@ def _flat(r):
         return r
     return [r]
 
+def _param(v, tc):
+    """A parameter as the kernels take it: a float for a float dtype, else
+    Rust's \`as\` cast (toward zero, saturated to the dtype)."""
+    if tc in 'fd':
+        return float(v)
+    bits = {'b': 8, 'h': 16, 'i': 32, 'q': 64}[tc]
+    lo, hi = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    return min(max(int(v), lo), hi)
+
 class Rung:
-    def __init__(self, setup, stmt, tc, inputs, params):
+    def __init__(self, setup, stmt, tc, inputs, params, shape):
         tracemalloc.start()
         try:
             ns = {}
@@ -57,7 +71,10 @@ class Rung:
                 a = array.array(tc)
                 a.frombytes(data.to_bytes())
                 ns[name] = a
-            ns.update(params)
+            for k, v in params.items():
+                ns[k] = _param(v, tc)
+            if len(shape) == 2:
+                ns['rows'], ns['cols'] = shape
             exec(setup, ns)
             names = [k for k in ns if not k.startswith('__')]
             src = ('def _run(_loops, ' + ', '.join(names) + '):\\n'
@@ -82,6 +99,9 @@ class Rung:
         return array.array(tc, map(_wrapper(tc), _flat(self.result))).tobytes()
 `;
 
+/// How long the download may make no progress before it is given up.
+const STALL_MS = 60_000;
+
 let pyodide = null;
 let loading = null;
 /// Why the last load failed, for the rung's error (the run goes on without
@@ -94,13 +114,24 @@ function message(e) {
 
 /// Fetches through `fetch`, telling `progress(bytes)` how many bytes of
 /// the bodies have arrived so far: Pyodide's own requests, counted while it
-/// loads (the wasm keeps its `application/wasm` type for streaming).
-function counting(fetch, progress) {
+/// loads (the wasm keeps its `application/wasm` type for streaming). A
+/// request that fails is also told to `failed`: Pyodide only logs a wasm
+/// that does not arrive, and its start would then never end.
+function counting(fetch, progress, failed) {
   let bytes = 0;
   return async (...args) => {
-    const response = await fetch(...args);
+    const path = new URL(String(args[0].url || args[0]), location.href).pathname;
+    let response;
+    try {
+      response = await fetch(...args);
+    } catch (e) {
+      failed(new Error(`${path} could not be fetched (${message(e)})`));
+      throw e;
+    }
     if (!response.ok) {
-      throw new Error(`${new URL(String(args[0].url || args[0]), location.href).pathname} answered ${response.status}`);
+      const e = new Error(`${path} answered ${response.status}`);
+      failed(e);
+      throw e;
     }
     if (!response.body) return response;
     const reader = response.body.getReader();
@@ -145,10 +176,31 @@ async function start(report) {
   const size = files.files;
   const total = Object.values(size).reduce((s, b) => s + b, 0);
   let imported = 0;
-  const downloading = (fetched) => report({ stage: 'downloading Python', bytes: imported + fetched, total });
+  // Once every byte is in, the interpreter starts (its stdlib unpacked,
+  // its modules imported): a stage with nothing to count.
+  const downloading = (fetched) => {
+    const bytes = imported + fetched;
+    report({ stage: bytes >= total ? 'starting Python' : 'downloading Python', bytes, total });
+  };
   downloading(0);
+  // Settles (fails) when a file does not arrive, or nothing has arrived
+  // for STALL_MS.
+  let fail;
+  const failed = new Promise((_, reject) => (fail = reject));
+  // Raced below; a failure before the race (a stall while importing) is
+  // the import's to report.
+  failed.catch(() => {});
+  let stall;
+  const alive = () => {
+    clearTimeout(stall);
+    stall = setTimeout(() => fail(new Error(`nothing arrived for ${STALL_MS / 1000} s`)), STALL_MS);
+  };
+  alive();
   const fetch0 = globalThis.fetch;
-  globalThis.fetch = counting(fetch0, downloading);
+  globalThis.fetch = counting(fetch0, (fetched) => {
+    alive();
+    downloading(fetched);
+  }, fail);
   try {
     const module = await import(new URL('pyodide.mjs', base).href);
     imported += size['pyodide.mjs'];
@@ -163,12 +215,13 @@ async function start(report) {
       stderr: () => {},
       checkAPIVersion: true,
     });
-    const py = await started;
+    const py = await Promise.race([started, failed]);
     report({ stage: 'starting Python', bytes: total, total });
     py.runPython(PRELUDE);
     pyodide = py;
     return { version: py.version, python: py.runPython('import sys; sys.version.split()[0]') };
   } finally {
+    clearTimeout(stall);
     globalThis.fetch = fetch0;
   }
 }
@@ -218,18 +271,11 @@ export function prepare(dtype, shape, names, inputs, params, setup, stmt, outDty
     last.free();
     last = null;
   }
-  const integer = dtype[0] === 'i';
-  const values = {
-    alpha: params.alpha,
-    s: integer ? Math.round(params.scalar) : params.scalar,
-    lo: integer ? Math.round(params.lo) : params.lo,
-    hi: integer ? Math.round(params.hi) : params.hi,
-  };
-  if (shape.length === 2) [values.rows, values.cols] = shape;
+  const values = { alpha: params.alpha, s: params.scalar, lo: params.lo, hi: params.hi };
   const Rung = pyodide.globals.get('Rung');
   const toPy = (x) => pyodide.toPy(x, { depth: 1 });
   const pairs = names.map((n, i) => [n, inputs[i]]);
-  const args = [setup.join('\n'), stmt, TYPECODES[dtype], toPy(pairs), toPy(values)];
+  const args = [setup.join('\n'), stmt, TYPECODES[dtype], toPy(pairs), toPy(values), toPy(Array.from(shape))];
   try {
     last = new PythonRung(Rung(...args), outDtype, outLen);
   } catch (e) {

@@ -301,16 +301,20 @@ fn e2e() -> Result {
     std::fs::create_dir_all(shots.join("chromium")).map_err(|e| e.to_string())?;
     run(node("chromium").args(&tests))?;
     // Firefox: the main flows (a chapter run with its exports, a permalink,
-    // the widgets of the demo post on another origin) and the environment
-    // card, isolated and not.
+    // the widgets of the demo post on another origin, the python rung) and
+    // the environment card, isolated and not.
     run(node("firefox")
         .arg(format!("--test-name-pattern={FIREFOX_FLOWS}"))
-        .args(["app.test.mjs", "widget.test.mjs", "environment.test.mjs"]))
+        .args([
+            "app.test.mjs",
+            "widget.test.mjs",
+            "environment.test.mjs",
+            "python.test.mjs",
+        ]))
 }
 
 /// The end-to-end tests that also run in Firefox (a name pattern).
-const FIREFOX_FLOWS: &str =
-    "^(a chapter runs|a permalink restores|the demo post on another origin|firefox, served)";
+const FIREFOX_FLOWS: &str = "^(a chapter runs|a permalink restores|the demo post on another origin|firefox, served|python: add and sum)";
 
 /// Where `name` is on PATH.
 fn which(name: &str) -> Option<PathBuf> {

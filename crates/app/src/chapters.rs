@@ -8,7 +8,7 @@ use lanes_kernels::{DType, Op, Strategy, Variant};
 #[cfg(feature = "playground")]
 mod claims;
 #[cfg(feature = "playground")]
-pub use claims::{POST_DTYPE_MB, Verdict, dtype_table, times, verdict};
+pub use claims::{POST_DTYPE_MB, dtype_table, times, verdict};
 
 /// A chapter and its ready experiment.
 #[derive(Clone, Copy, Debug, PartialEq)]

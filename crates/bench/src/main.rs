@@ -13,7 +13,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-use lanes_harness::protocol::{Environment, Limits, RunRequest, RunSummary, offered};
+use lanes_harness::protocol::{
+    Environment, Limits, RunRequest, RunSummary, Rung, default_rungs, offered,
+};
 use lanes_harness::report::{BenchRecord, BenchReport, Failed, Load, ProblemKey};
 use lanes_harness::stats::format_time as fmt_ns;
 use lanes_kernels::{DType, Op, Problem, Shape, Strategy};
@@ -182,7 +184,8 @@ fn size(s: &str) -> Result<usize> {
 }
 
 /// The requests of the suite: every op x dtype x size the op takes, with
-/// every rung offered on the target (or those asked for).
+/// the rungs it runs by default on the target (all offered but `python`), or
+/// those asked for (`--variants`, which may name `python`).
 fn requests(o: &Options) -> Vec<RunRequest> {
     let limits = Limits {
         max_bytes: u64::MAX,
@@ -209,11 +212,14 @@ fn requests(o: &Options) -> Vec<RunRequest> {
                 let Ok(problem) = Problem::new(op, strategy, dtype, shape) else {
                     continue;
                 };
-                let variants: Vec<String> = offered(&problem, &limits)
-                    .into_iter()
-                    .map(|r| r.name().to_owned())
-                    .filter(|v| o.variants.as_ref().is_none_or(|want| want.contains(v)))
-                    .collect();
+                let rungs = match &o.variants {
+                    Some(want) => offered(&problem, &limits)
+                        .into_iter()
+                        .filter(|r| want.iter().any(|v| v == r.name()))
+                        .collect(),
+                    None => default_rungs(&problem, &limits),
+                };
+                let variants: Vec<String> = rungs.iter().map(|r| r.name().to_owned()).collect();
                 if variants.is_empty() {
                     continue;
                 }
@@ -517,11 +523,12 @@ fn bench(args: &[String]) -> Result {
             "headless Chromium"
         }
     );
-    let report = if o.numpy {
+    let mut report = if o.numpy {
         measure_beside_native_and_numpy(&o, &reqs)?
     } else {
         report(&execute(&runner(o.native)?, &reqs, o.passes, true)?)?
     };
+    report.cpu = cpu();
     if let Some(load) = &report.load {
         eprintln!("{}", loading(load));
     }
@@ -581,9 +588,14 @@ fn measure_beside_native_and_numpy(o: &Options, reqs: &[RunRequest]) -> Result<B
             numpy = again;
         } else {
             for (best, again) in numpy.iter_mut().zip(again) {
+                let python_ns = match (best.python_ns, again.python_ns) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
                 if again.best_ns < best.best_ns {
                     *best = again;
                 }
+                best.python_ns = python_ns;
             }
         }
     }
@@ -601,6 +613,12 @@ struct NumpyTime {
     numpy: String,
     best_ns: f64,
     numpy_version: String,
+    /// Native CPython's time of the problem's Python form (the python
+    /// rung's code), where it has one, and CPython's version.
+    #[serde(default)]
+    python_ns: Option<f64>,
+    #[serde(default)]
+    python_version: Option<String>,
 }
 
 /// Times every requested problem with NumPy (the pinned version, installed
@@ -619,6 +637,12 @@ fn numpy_times(reqs: &[RunRequest], repeats: usize) -> Result<Vec<NumpyTime>> {
                 "op": r.op, "strategy": p.strategy.name(),
                 "dtype": r.dtype, "shape": r.shape, "repeats": repeats,
                 "bench": p.form().bench,
+                "float_inputs": p.op.row().float_inputs,
+                // Native CPython times the python rung's code where the
+                // request runs that rung.
+                "python": p.form().python
+                    .filter(|_| r.variants.iter().any(|v| v == Rung::Python.name()))
+                    .map(|py| json!({"setup": py.setup, "stmt": py.stmt})),
                 "inputs": p.inputs().iter().map(array).collect::<Vec<_>>(),
                 "output": array(&p.output()),
                 "params": {"alpha": params.alpha, "scalar": params.scalar, "lo": params.lo, "hi": params.hi},
@@ -663,7 +687,17 @@ fn numpy_times(reqs: &[RunRequest], repeats: usize) -> Result<Vec<NumpyTime>> {
 fn compare(report: &mut BenchReport, native: &BenchReport, numpy: &[NumpyTime]) {
     for r in report.measured_mut() {
         let ns = r.result.min_ns;
-        if let Some(n) = native
+        // The python rung's native side is native CPython (the same code
+        // timed by `timeit`).
+        let cpython = numpy
+            .iter()
+            .find(|p| p.problem == r.problem)
+            .and_then(|p| p.python_ns)
+            .filter(|_| r.result.variant == Rung::Python);
+        if let Some(native_ns) = cpython {
+            r.native_ns = Some(native_ns);
+            r.vs_native = Some(native_ns / ns);
+        } else if let Some(n) = native
             .measured()
             .find(|n| n.problem == r.problem && n.result.variant == r.result.variant)
         {
@@ -677,6 +711,20 @@ fn compare(report: &mut BenchReport, native: &BenchReport, numpy: &[NumpyTime]) 
         }
     }
     report.numpy_version = numpy.first().map(|p| p.numpy_version.clone());
+    report.cpython_version = numpy.iter().find_map(|p| p.python_version.clone());
+}
+
+/// The machine's CPU model (Linux's `/proc/cpuinfo`, what `lscpu` shows
+/// as "Model name") and its logical CPUs.
+fn cpu() -> Option<String> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    let model = info.lines().find_map(|l| {
+        l.strip_prefix("model name")?
+            .split_once(':')
+            .map(|(_, m)| m.trim().to_owned())
+    })?;
+    let n = info.lines().filter(|l| l.starts_with("processor")).count();
+    Some(format!("{model}, {n} logical CPUs"))
 }
 
 /// The report as Markdown: per problem, every rung's best time with its
@@ -689,8 +737,12 @@ fn markdown(report: &BenchReport, command: &str) -> String {
          machine (the browser suite, then the same problems natively, then NumPy; with `--passes N` that \
          went round N times, so that each side's passes are spread over the same minutes, and every row keeps \
          its best pass). A bare variant is one thread; \
-         `simd-threads xN` uses N.\n\n"
+         `simd-threads xN` uses N. The `python` rung's native column is native CPython timing the same code \
+         with `timeit` (CPython in the browser is Pyodide, CPython compiled to WebAssembly).\n\n"
     );
+    if let Some(cpu) = &report.cpu {
+        s += &format!("- Machine: {cpu}\n");
+    }
     if let Some(env) = &report.env {
         s += &format!(
             "- Browser: {}, cross-origin isolated: {}, cores: {}, timer step: {:.0} ns, worker: {}\n",
@@ -702,8 +754,14 @@ fn markdown(report: &BenchReport, command: &str) -> String {
         );
     }
     s += &format!(
-        "- NumPy: {}\n- Ratios above 1 mean Lanes (in the browser) is faster.\n\n",
+        "- NumPy: {}\n{}- Ratios above 1 mean Lanes (in the browser) is faster.\n\n",
         report.numpy_version.as_deref().unwrap_or("not measured"),
+        report
+            .cpython_version
+            .as_ref()
+            .map_or(String::new(), |v| format!(
+                "- CPython (native, for the python rung): {v}\n"
+            )),
     );
     s += "| op | dtype | shape | rung | browser | native Rust | browser / native | NumPy | NumPy form | NumPy / browser |\n";
     s += "|---|---|---|---|---:|---:|---:|---:|---|---:|\n";
@@ -878,6 +936,40 @@ mod tests {
     }
 
     #[test]
+    fn the_python_rung_is_compared_with_native_cpython() {
+        let mut report = report(&lines(&[("python", 30000.0), ("simd", 100.0)])).unwrap();
+        let native = self::report(&lines(&[("simd", 80.0)])).unwrap();
+        let numpy = [NumpyTime {
+            problem: ProblemKey {
+                op: "add".into(),
+                strategy: "default".into(),
+                dtype: "f32".into(),
+                shape: vec![1000],
+            },
+            numpy: "np.add(a, b, out=o)".into(),
+            best_ns: 200.0,
+            numpy_version: "2.4.6".into(),
+            python_ns: Some(9000.0),
+            python_version: Some("3.11.2".into()),
+        }];
+        compare(&mut report, &native, &numpy);
+        let rows: Vec<&BenchRecord> = report.measured().collect();
+        assert_eq!(rows[0].result.variant, Rung::Python);
+        assert_eq!(rows[0].native_ns, Some(9000.0), "native CPython");
+        assert_eq!(rows[0].vs_native, Some(0.3));
+        assert_eq!(rows[1].native_ns, Some(80.0), "native Rust");
+        let md = markdown(&report, "cargo xtask bench --numpy");
+        assert!(
+            md.contains("- CPython (native, for the python rung): 3.11.2"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| add:default | f32 | 1000 | python | 30 µs | 9 µs | 0.30x |"),
+            "{md}"
+        );
+    }
+
+    #[test]
     fn records_get_their_native_and_numpy_ratios() {
         let mut report = report(&lines(&[("js-array", 4000.0), ("simd", 100.0)])).unwrap();
         let native = self::report(&lines(&[("simd", 80.0)])).unwrap();
@@ -891,6 +983,8 @@ mod tests {
             numpy: "np.add(a, b, out=o)".into(),
             best_ns: 200.0,
             numpy_version: "2.4.6".into(),
+            python_ns: Some(9000.0),
+            python_version: Some("3.11.2".into()),
         }];
         compare(&mut report, &native, &numpy);
         let rows: Vec<&BenchRecord> = report.measured().collect();

@@ -228,11 +228,12 @@ pub fn js_bytes(problem: &Problem, rung: Rung) -> u64 {
     elems.saturating_mul(per)
 }
 
-/// Bytes the python rung holds at most: the inputs as `array.array`s, the
-/// lists its setup builds and its result (an 8-byte slot and a number object
-/// per element: [`PYTHON_BYTES_PER_ITEM`]), and its result read back. What
-/// it really holds is measured (`tracemalloc`) and reported when it is
-/// checked.
+/// Bytes the python rung holds at most: the inputs as `array.array`s (and
+/// the bytes they are made from), the lists its setup builds and its result
+/// (a slot and a number object per element: [`PYTHON_BYTES_PER_ITEM`]), and
+/// its result read back (an `array.array` and its bytes). What it really
+/// holds is measured (`tracemalloc`) and reported when it is checked.
+/// CPython's heap never shrinks: what a run took stays the worker's.
 pub fn python_bytes(problem: &Problem) -> u64 {
     let Some(py) = problem.form().python else {
         return 0;
@@ -245,7 +246,7 @@ pub fn python_bytes(problem: &Problem) -> u64 {
         .fold(out.shape.len(), usize::max) as u64;
     (largest.saturating_mul(u64::from(py.lists)))
         .saturating_mul(PYTHON_BYTES_PER_ITEM)
-        .saturating_add(problem.total_bytes())
+        .saturating_add(problem.total_bytes().saturating_mul(2))
 }
 
 /// Bytes the kernels' side of a run holds: the arrays, the temporaries, and
@@ -374,7 +375,14 @@ impl RunRequest {
             }
             settings.budget_ns = ms * 1e6;
         }
-        let wasm_bytes = wasm_bytes(&problem);
+        // A rung outside the kernels is checked by a rule that may hold a
+        // bound per element (`float64_rule`).
+        let rule_bytes = if rungs.iter().any(|r| r.is_js()) {
+            lanes_reference::float64_rule_bytes(&problem)
+        } else {
+            0
+        };
+        let wasm_bytes = wasm_bytes(&problem).saturating_add(rule_bytes);
         let js: u64 = rungs
             .iter()
             .filter(|r| r.is_js())

@@ -176,6 +176,14 @@ pub struct BenchReport {
     pub load: Option<Load>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numpy_version: Option<String>,
+    /// `--numpy` with the python rung: the version of the native CPython
+    /// that timed the rung's code beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpython_version: Option<String>,
+    /// `cargo xtask bench`: the CPU model of the machine it ran on (as
+    /// `lscpu` names it), and its logical CPUs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu: Option<String>,
 }
 
 impl BenchReport {
@@ -187,6 +195,8 @@ impl BenchReport {
             failed: Vec::new(),
             load: None,
             numpy_version: None,
+            cpython_version: None,
+            cpu: None,
         }
     }
 

@@ -547,9 +547,13 @@ fn the_python_rung_is_opt_in_and_refuses_what_its_lists_cannot_hold() {
     // No faithful pure-Python form: not offered.
     let matmul = p(Op::Matmul, Strategy::Ikj, DType::F32, Shape::Matrix(64, 64));
     assert!(!offered(&matmul, &Limits::BROWSER).contains(&Rung::Python));
-    // a, b and the result as lists (40 B an element at most), and the
-    // arrays (8 B an element each, three of them).
-    assert_eq!(python_bytes(&add), 3 * 40 * 1_000_000 + 3 * 8 * 1_000_000);
+    // a, b and the result as lists (28 B an element at most), and the
+    // arrays (8 B an element each, three of them, each twice: the
+    // array.array and the bytes it is made from or read back as).
+    assert_eq!(
+        python_bytes(&add),
+        3 * 28 * 1_000_000 + 2 * 3 * 8 * 1_000_000
+    );
     // `sum(a)` builds no list: its array, and its result.
     let sum = p(
         Op::Sum,
@@ -557,7 +561,7 @@ fn the_python_rung_is_opt_in_and_refuses_what_its_lists_cannot_hold() {
         DType::I64,
         Shape::Vector(10_000_000),
     );
-    assert_eq!(python_bytes(&sum), 8 * 10_000_000 + 8);
+    assert_eq!(python_bytes(&sum), 2 * (8 * 10_000_000 + 8));
     let plan = |json: &str| host::request(json).plan(&Limits::BROWSER);
     assert!(
         plan(r#"{"op":"sum","dtype":"i64","shape":[10000000],"variants":["python","simd"]}"#)
@@ -572,7 +576,7 @@ fn the_python_rung_is_opt_in_and_refuses_what_its_lists_cannot_hold() {
             .unwrap_err();
     assert_eq!(
         refused,
-        "python at shape (10000000,) needs up to 1.4 GB: 3 Python lists of 10000000 numbers at up to 40 B each (a slot and a number object) and its arrays, but Python may take 1.1 GB here; try a smaller size or leave python out"
+        "python at shape (10000000,) needs up to 1.3 GB: 3 Python lists of 10000000 numbers at up to 28 B each (a slot and a number object) and its arrays, but Python may take 1.1 GB here; try a smaller size or leave python out"
     );
     // Without python the same size runs.
     assert!(plan(r#"{"op":"add","dtype":"i64","shape":[10000000],"variants":["simd"]}"#).is_ok());

@@ -319,10 +319,11 @@ pub struct Python {
 /// its rows, each a list (the nested lists a person would have).
 pub const PYTHON_ROWS: &str = "ml = [m[i * cols:(i + 1) * cols].tolist() for i in range(rows)]";
 
-/// Bytes a Python list costs per element at most: an 8-byte slot and a
-/// number object (a float is 24 bytes, an int 28 rounded up to 32 by
-/// CPython's allocator; small ints, -5 to 256, are shared and cost none).
-pub const PYTHON_BYTES_PER_ITEM: u64 = 8 + 32;
+/// Bytes a Python list costs per element at most in CPython on wasm32
+/// (Pyodide): a 4-byte slot and a number object (a float is 16 bytes, an
+/// int 16, or 20 past 2**30, which CPython's allocator rounds up to 24;
+/// small ints, -5 to 256, are shared and cost none).
+pub const PYTHON_BYTES_PER_ITEM: u64 = 4 + 24;
 
 /// The `temp` of a form that allocates nothing.
 pub const fn no_temp(_: Shape, _: DType) -> u64 {

@@ -373,6 +373,16 @@ pub fn float64_rule<'e>(
     }
 }
 
+/// Bytes [`float64_rule`] allocates for `problem` (its bound per element),
+/// for the plan to count.
+pub fn float64_rule_bytes(problem: &Problem) -> u64 {
+    if problem.op == Op::Axpy && problem.dtype == DType::F32 {
+        (problem.output().shape.len() as u64).saturating_mul(8)
+    } else {
+        0
+    }
+}
+
 /// Compares `got` with `expected` by its rule; the first difference is returned.
 pub fn compare(got: Slice<'_>, expected: &Expected) -> Result<(), Mismatch> {
     compare_by(got, expected, &expected.rule)

@@ -149,7 +149,7 @@ pub fn CodePanel(p: &CodeProps) -> Html {
             <summary>{ format!("The code behind each rung ({} · {})", info.name, p.strategy.name()) }</summary>
             <div class="code-grid">
                 { block("NumPy", "", Some(p.op.numpy(p.strategy).to_owned()), None) }
-                { block("Python (python)", "Run by CPython in the browser: the setup once, untimed, the inputs arriving as array.array; the last line is timed, as %timeit times it.", Some(python_source(p.op, p.strategy)), None) }
+                { block("Python (python)", "Run by CPython in the browser: the setup once, untimed, the inputs arriving as array.array; the last line is timed, as %timeit times it. Python's ints do not overflow: an integer result is wrapped to the dtype as it is read back (NumPy's wrapping), a float32 one rounded to float32.", Some(python_source(p.op, p.strategy)), None) }
                 { block("JavaScript (js-array and js-typed)", "web/js/baselines.js: the loop a person would write.", js, pending(0).as_deref()) }
                 { block("Rust: scalar and auto", "The same loop twice: scalar keeps SIMD off for it, auto compiles it with SIMD128 on.", scalar, pending(1).as_deref()) }
                 { block("Rust: simd (and simd-threads, which splits it across threads)", "Hand-written over a 128-bit lane trait.", simd, pending(2).as_deref()) }

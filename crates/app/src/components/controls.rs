@@ -165,6 +165,9 @@ pub fn Controls(p: &ControlsProps) -> Html {
             <label for={id.clone()} class="rung">
                 <input id={id} type="checkbox" checked={on} onchange={move |_| act.emit(Action::Toggle(r))} />
                 <span class="swatch" style={swatch(r)}></span>{ r.name() }
+                if r == Rung::Python {
+                    <small class="muted" title="CPython compiled to WebAssembly (Pyodide): downloaded from this site on the first run that ticks it, then kept">{ " (downloads CPython on Run)" }</small>
+                }
             </label>
         }
     });

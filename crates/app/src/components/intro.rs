@@ -76,7 +76,7 @@ fn dtype_card() -> Html {
                 <thead><tr><th scope="col">{ "dtype" }</th><th scope="col">{ "computed" }</th><th scope="col">{ "the post" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
-            <p class="muted">{ "The post summed int64 in 7.23 ms and int32 in 6.89 ms: run this chapter, then Sweep dtypes below for this device's sums across them." }</p>
+            <p class="muted">{ "The post summed int64 in 7.23 ms and int32 in 6.89 ms: run this chapter, then Compare dtypes below for this device's sums across them." }</p>
         </div>
     }
 }
