@@ -6,7 +6,8 @@
 // timed region), checks its output against the reference, and then times
 // `run(loops)` with the same harness as the wasm rungs.
 
-const TYPED = {
+/// The typed array of each dtype (python.js reads it too).
+export const TYPED = {
   i8: Int8Array,
   i16: Int16Array,
   i32: Int32Array,

@@ -19,15 +19,9 @@
 // <meta> tag, which does not reach workers); a host that sends one as a
 // header on worker.js must allow 'unsafe-eval' there for this rung.
 
+import { TYPED } from './baselines.js';
+
 const TYPECODES = { i8: 'b', i16: 'h', i32: 'i', i64: 'q', f32: 'f', f64: 'd' };
-const TYPED = {
-  i8: Int8Array,
-  i16: Int16Array,
-  i32: Int32Array,
-  i64: BigInt64Array,
-  f32: Float32Array,
-  f64: Float64Array,
-};
 
 // Runs in Python once, when it has loaded. `Rung` holds one prepared rung:
 // its names (the inputs as `array.array`s, the parameters, what the setup
