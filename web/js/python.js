@@ -213,7 +213,7 @@ async function start(report) {
     report({ stage: 'starting Python', bytes: total, total });
     py.runPython(PRELUDE);
     pyodide = py;
-    return { version: py.version, python: py.runPython('import sys; sys.version.split()[0]') };
+    return py;
   } finally {
     clearTimeout(stall);
     globalThis.fetch = fetch0;
@@ -223,8 +223,8 @@ async function start(report) {
 /// A prepared rung: the interface rungs.js's other rungs have, and the
 /// bytes its Python objects hold (measured by `tracemalloc`).
 class PythonRung {
-  constructor(rung, outDtype, outLen) {
-    Object.assign(this, { rung, outDtype, outLen });
+  constructor(rung, outDtype) {
+    Object.assign(this, { rung, outDtype });
   }
 
   run(loops) {
@@ -259,7 +259,7 @@ let last = null;
 /// Prepares the rung for one problem of `shape`: `inputs` are typed arrays
 /// named as in `names`, `params` the op's parameters, `setup` the lines and `stmt` the
 /// statement of the catalogue's Python form.
-export function prepare(dtype, shape, names, inputs, params, setup, stmt, outDtype, outLen) {
+export function prepare(dtype, shape, names, inputs, params, setup, stmt, outDtype) {
   if (!pyodide) throw new Error(failure || 'Python is not loaded in this worker');
   if (last) {
     last.free();
@@ -271,7 +271,7 @@ export function prepare(dtype, shape, names, inputs, params, setup, stmt, outDty
   const pairs = names.map((n, i) => [n, inputs[i]]);
   const args = [setup.join('\n'), stmt, TYPECODES[dtype], toPy(pairs), toPy(values), toPy(Array.from(shape))];
   try {
-    last = new PythonRung(Rung(...args), outDtype, outLen);
+    last = new PythonRung(Rung(...args), outDtype);
   } catch (e) {
     // A Python exception: its last line says what it was.
     const lines = message(e).trim().split('\n');

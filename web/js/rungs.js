@@ -13,8 +13,8 @@ export function prepare(kind, op, strategy, dtype, shape, outDtype, outLen, inpu
 
 /// The python rung's (web/js/python.js, which worker.js loads when a run
 /// asks for the rung).
-export function preparePython(dtype, shape, names, inputs, params, setup, stmt, outDtype, outLen) {
+export function preparePython(dtype, shape, names, inputs, params, setup, stmt, outDtype) {
   const python = globalThis.lanesPython;
   if (!python) throw new Error(globalThis.lanesPythonFailure || 'Python is not loaded in this worker');
-  return python.prepare(dtype, shape, names, inputs, params, setup, stmt, outDtype, outLen);
+  return python.prepare(dtype, shape, names, inputs, params, setup, stmt, outDtype);
 }

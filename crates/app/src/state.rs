@@ -194,8 +194,10 @@ impl Config {
             .filter(|v| allowed.contains(v))
             .collect();
         if variants.is_empty() {
-            variants = allowed;
-            variants.retain(|&r| r != Rung::Python);
+            variants = self
+                .problem()
+                .map(|p| default_rungs(&p, &self.admissible()))
+                .unwrap_or_default();
         }
         let fits = |size| {
             let c = Config {

@@ -178,7 +178,8 @@ impl Limits {
         threads: false,
         js: true,
         // CPython's wasm memory is its own (up to 4 GiB); a list of numbers
-        // is 40 bytes an element at most, so 1 GiB is 25 million of them.
+        // is 28 bytes an element at most there (`PYTHON_BYTES_PER_ITEM`),
+        // so 1 GiB is 38 million of them.
         max_python_bytes: 1 << 30,
     };
 

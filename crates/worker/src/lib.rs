@@ -62,7 +62,6 @@ extern "C" {
         setup: Array,
         stmt: &str,
         out_dtype: &str,
-        out_len: usize,
     ) -> Result<PythonRung, JsValue>;
 
     #[wasm_bindgen(method, catch, js_name = run)]
@@ -245,7 +244,6 @@ impl Host for Browser {
                 setup,
                 py.stmt,
                 out.dtype.name(),
-                out.shape.len(),
             )
             .map_err(js_error)?;
             return Ok(Box::new(Python { rung, failed: None }));

@@ -21,11 +21,11 @@ pub struct IntroProps {
 /// the claim's problem and both rungs finished.
 fn measured<'a>(claim: &Claim, live: &'a Live) -> Option<(&'a VariantResult, &'a VariantResult)> {
     let info = live.info.as_ref()?;
-    let same = info.op == claim.op.name()
-        && info.dtype == claim.dtype.name()
-        && info.shape == [claim.size];
+    if info.op != claim.op.name() || info.dtype != claim.dtype.name() || info.shape != [claim.size]
+    {
+        return None;
+    }
     let get = |r: Rung| live.results.iter().find(|x| x.variant == r);
-    same.then_some(())?;
     Some((get(claim.slow.rung)?, get(claim.fast.rung)?))
 }
 
