@@ -218,6 +218,37 @@ test('every chapter runs its ready experiment', async () => {
   assert.deepEqual(errors, []);
 });
 
+test("chapter 4 sums 10**7 numbers of each dtype beside the post's figures, in one click", { timeout: 240_000 }, async () => {
+  const { page: p, errors } = await page();
+  await p.getByRole('tab', { name: /^4 · Dtypes/ }).click();
+  const card = p.locator('.dtype-sums');
+  const rows = () => card.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  // The bytes are computed beside the post's; the post's sums are quoted;
+  // this device's are not there until it has run.
+  assert.deepEqual((await rows()).map((r) => r.slice(0, 4)), [
+    ['int64', '76.29 MB', '76.29 MB', '7.23 ms'],
+    ['int32', '38.15 MB', '38.15 MB', '6.89 ms'],
+    ['int16', '19.07 MB', '–', '–'],
+    ['int8', '9.54 MB', '9.54 MB', '–'],
+  ]);
+  assert.deepEqual((await rows()).map((r) => r[4]), ['–', '–', '–', '–']);
+  await card.getByRole('button', { name: /^Sum 10\*\*7 numbers of each dtype/ }).click();
+  await card.locator('.verdict').waitFor({ timeout: 200_000 });
+  await p.waitForSelector('.sweep h2 .muted:text-is("done")', { timeout: 200_000 });
+  const here = (await rows()).map((r) => r[4]);
+  for (const t of here) assert.match(t, /^[\d.]+ (ns|µs|ms|s)$/, here.join(', '));
+  assert.match(await card.locator('.verdict').textContent(),
+    /^(Stronger here|Holds as the post measured it|Weaker here): int32 took [\d.]+× of int64's time on this device against the post's 0\.95×, and int8 [\d.]+× \(the post did not time it\)/);
+  // What ran is on the controls and in the sweep: sum at 10**7, simd, every dtype.
+  assert.equal(await p.getByLabel('Operation', { exact: true }).inputValue(), 'sum');
+  assert.equal(await p.getByRole('checkbox', { name: 'simd', exact: true }).isChecked(), true);
+  assert.equal(await p.getByRole('checkbox', { name: 'scalar' }).isChecked(), false);
+  assert.equal(await p.locator('.sweep tbody tr').count(), 6);
+  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, 'chapter4-sums.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
 test('sweeps over sizes and dtypes chart and tabulate every point; Stop ends a sweep', async () => {
   const { page: p, errors } = await page('?op=sum&dtype=f32&variants=scalar,simd&repeats=3');
   await p.getByRole('button', { name: 'Sweep sizes' }).click();

@@ -9,7 +9,7 @@ use crate::components::env_card::EnvCard;
 use crate::components::intro::Intro;
 use crate::components::results::Results;
 use crate::components::sweep::SweepPanel;
-use crate::state::{Action, Live, Shared, Status};
+use crate::state::{Action, Live, Shared, Status, SweepKind};
 use crate::{export, hooks};
 
 #[component]
@@ -37,13 +37,21 @@ pub fn App() -> Html {
             run.emit(Some(config.to_chapter(config.chapter)));
         }
     });
-    let on_claim = use_callback(
-        (state.config.clone(), runner.run.clone()),
+    let on_claim = use_callback((state.config.clone(), runner.run.clone()), {
+        let d = d.clone();
         move |(), (config, run)| {
             d.dispatch(Action::Claim);
             run.emit(Some(config.for_claim()));
+        }
+    });
+    let on_dtype_sums = use_callback(
+        (state.config.clone(), runner.sweep.clone()),
+        move |(), (config, sweep)| {
+            d.dispatch(Action::DTypeSums);
+            sweep.emit((SweepKind::DTypes, Some(config.for_dtype_sums())));
         },
     );
+    let on_sweep = use_callback(runner.sweep.clone(), |kind, sweep| sweep.emit((kind, None)));
     let on_run = use_callback(runner.run.clone(), |(), run| run.emit(None));
     let on_theme = use_callback((state.dispatcher(), state.dark), |_, (d, dark)| {
         d.dispatch(Action::Dark(!dark))
@@ -95,7 +103,7 @@ pub fn App() -> Html {
             }
             <main>
                 <Intro chapter={state.config.chapter} on_chapter={on_chapter} on_try={on_try} on_claim={on_claim}
-                    running={running} live={state.live.clone()} />
+                    on_dtype_sums={on_dtype_sums} running={running} live={state.live.clone()} sweep={state.sweep.clone()} />
                 <div class="workbench">
                     <ContextProvider<Shared<Live>> context={state.live.clone()}>
                         <Controls config={state.config.clone()} running={running} worker={worker}
@@ -106,7 +114,7 @@ pub fn App() -> Html {
                 <Results live={state.live.clone()} dark={state.dark} on_export={on_export}
                     imported={state.imported.clone()} import_error={state.import_error.clone()} on_import={on_import} />
                 <EmbedCode config={state.config.clone()} />
-                <SweepPanel sweep={state.sweep.clone()} running={running} on_sweep={runner.sweep.clone()} dark={state.dark}
+                <SweepPanel sweep={state.sweep.clone()} running={running} on_sweep={on_sweep} dark={state.dark}
                     unit={state.config.op.row().unit} threads_blocked={threads_blocked} />
                 <CodePanel op={state.config.op} strategy={state.config.strategy} />
             </main>

@@ -8,7 +8,9 @@ use lanes_kernels::{DType, Op, Strategy, Variant};
 #[cfg(feature = "playground")]
 mod claims;
 #[cfg(feature = "playground")]
-pub use claims::{POST_DTYPE_MB, dtype_table, times, verdict};
+pub use claims::{
+    POST_DTYPE_MB, POST_DTYPE_SUM_NS, dtype_sums, dtype_table, dtype_verdict, times, verdict,
+};
 
 /// A chapter and its ready experiment.
 #[derive(Clone, Copy, Debug, PartialEq)]

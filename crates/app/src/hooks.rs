@@ -144,9 +144,10 @@ pub fn use_theme(dark: bool) {
 pub struct Runner {
     /// Runs `config` (or the given one) and folds its events into the state.
     pub run: Callback<Option<Config>>,
-    /// Runs a sweep over sizes or dtypes, one request after the other.
+    /// Runs a sweep over sizes, dtypes or threads from `config` (or the
+    /// given one), one request after the other.
     #[cfg(feature = "playground")]
-    pub sweep: Callback<SweepKind>,
+    pub sweep: Callback<(SweepKind, Option<Config>)>,
     /// Stops whatever runs: the worker is terminated and respawned.
     pub stop: Callback<()>,
 }
@@ -195,35 +196,39 @@ pub fn use_runner(d: UseReducerDispatcher<State>, config: &Config) -> Runner {
     #[cfg(feature = "playground")]
     let sweep = {
         let (d, counters) = (d.clone(), counters.clone());
-        use_callback(config.clone(), move |kind: SweepKind, config| {
-            let id = counters.next();
-            let plan = config.sweep(kind);
-            d.dispatch(Action::SweepStart(id, kind, plan.len()));
-            let (d, counters) = (d.clone(), counters.clone());
-            let started = counters.generation.get();
-            wasm_bindgen_futures::spawn_local(async move {
-                for c in plan {
-                    if counters.generation.get() != started {
-                        return d.dispatch(Action::SweepEnded(id, Err(Failure::stopped())));
+        use_callback(
+            config.clone(),
+            move |(kind, given): (SweepKind, Option<Config>), config| {
+                let id = counters.next();
+                let from = given.unwrap_or_else(|| config.clone());
+                let plan = from.sweep(kind);
+                d.dispatch(Action::SweepStart(id, kind, from.op, plan.len()));
+                let (d, counters) = (d.clone(), counters.clone());
+                let started = counters.generation.get();
+                wasm_bindgen_futures::spawn_local(async move {
+                    for c in plan {
+                        if counters.generation.get() != started {
+                            return d.dispatch(Action::SweepEnded(id, Err(Failure::stopped())));
+                        }
+                        let bytes = c.problem().map_or(0, |p| p.inputs()[0].nbytes());
+                        match lanes::run(&c.request(), |_| {}).await {
+                            Ok(summary) => d.dispatch(Action::SweepPoint(
+                                id,
+                                Box::new(Point {
+                                    size: c.size,
+                                    dtype: c.dtype,
+                                    threads: c.threads_used(),
+                                    bytes_per_array: bytes,
+                                    results: summary.results,
+                                }),
+                            )),
+                            Err(m) => return d.dispatch(Action::SweepEnded(id, Err(m))),
+                        }
                     }
-                    let bytes = c.problem().map_or(0, |p| p.inputs()[0].nbytes());
-                    match lanes::run(&c.request(), |_| {}).await {
-                        Ok(summary) => d.dispatch(Action::SweepPoint(
-                            id,
-                            Box::new(Point {
-                                size: c.size,
-                                dtype: c.dtype,
-                                threads: c.threads_used(),
-                                bytes_per_array: bytes,
-                                results: summary.results,
-                            }),
-                        )),
-                        Err(m) => return d.dispatch(Action::SweepEnded(id, Err(m))),
-                    }
-                }
-                d.dispatch(Action::SweepEnded(id, Ok(())));
-            });
-        })
+                    d.dispatch(Action::SweepEnded(id, Ok(())));
+                });
+            },
+        )
     };
     let stop = use_callback((), move |(), ()| {
         counters.generation.set(counters.generation.get() + 1);

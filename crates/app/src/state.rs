@@ -115,6 +115,22 @@ impl Config {
         .settled()
     }
 
+    /// The config of chapter 4's comparison: `np.sum` of 10**7 numbers
+    /// (the post's size) by the SIMD rung, which a sweep over dtypes then
+    /// runs for each.
+    pub fn for_dtype_sums(&self) -> Config {
+        Config {
+            op: Op::Sum,
+            strategy: Op::Sum.row().default_strategy(),
+            dtype: DType::I64,
+            size: 10_000_000,
+            variants: vec![Rung::Wasm(Variant::Simd)],
+            chosen: true,
+            ..self.clone()
+        }
+        .settled()
+    }
+
     /// What the worker allows as far as it is known: until it has said,
     /// a worker without a pool.
     pub fn limits(&self) -> Limits {
@@ -532,6 +548,8 @@ pub struct Point {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sweep {
     pub kind: SweepKind,
+    /// The op every point ran.
+    pub op: Op,
     pub id: u32,
     pub planned: usize,
     pub points: Vec<Point>,
@@ -666,6 +684,8 @@ pub enum Action {
     /// The config that tests the current chapter's claim (its two rungs on
     /// the post's problem).
     Claim,
+    /// The config of chapter 4's sums across dtypes.
+    DTypeSums,
     Op(Op),
     Strategy(Strategy),
     DType(DType),
@@ -685,8 +705,8 @@ pub enum Action {
     /// What the worker's start is doing now (`lanes.stage`).
     Stage(Option<String>),
     Dark(bool),
-    /// A sweep with this id and this many points started.
-    SweepStart(u32, SweepKind, usize),
+    /// A sweep with this id, of this op and this many points, started.
+    SweepStart(u32, SweepKind, Op, usize),
     /// A point of the sweep with this id finished.
     SweepPoint(u32, Box<Point>),
     SweepEnded(u32, Result<(), Failure>),
@@ -703,6 +723,7 @@ impl Reducible for State {
             Action::Chapter(c) if c < CHAPTERS.len() => s.config = s.config.to_chapter(c),
             Action::Chapter(_) => {}
             Action::Claim => s.config = s.config.for_claim(),
+            Action::DTypeSums => s.config = s.config.for_dtype_sums(),
             Action::Op(op) => s.config = Config { op, ..s.config }.settled(),
             Action::Strategy(st) => {
                 s.config = Config {
@@ -776,9 +797,10 @@ impl Reducible for State {
             }
             #[cfg(feature = "playground")]
             Action::Import(Err(m)) => s.import_error = Some(m),
-            Action::SweepStart(id, kind, planned) => {
+            Action::SweepStart(id, kind, op, planned) => {
                 s.sweep = Some(Rc::new(Sweep {
                     kind,
+                    op,
                     id,
                     planned,
                     points: Vec::new(),

@@ -85,8 +85,10 @@ impl<'de> Deserialize<'de> for Rung {
 pub fn offered(problem: &Problem, limits: &Limits) -> Vec<Rung> {
     let mut v = Vec::new();
     // Where a faithful pure-Python form exists (the catalogue says), and
-    // the host can load CPython.
-    if limits.max_python_bytes > 0 && problem.form().python.is_some() {
+    // the host can load CPython; never on an empty array, where the plain
+    // Python raises (`max([])`, `sum(a) / len(a)`) or returns another shape
+    // (`zip(*rows)` of no rows) where NumPy returns a value.
+    if limits.max_python_bytes > 0 && problem.form().python.is_some() && !problem.shape.is_empty() {
         v.push(Rung::Python);
     }
     // JavaScript numbers are doubles: int64 would need BigInt, another

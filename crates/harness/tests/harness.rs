@@ -547,6 +547,21 @@ fn the_python_rung_is_opt_in_and_refuses_what_its_lists_cannot_hold() {
     // No faithful pure-Python form: not offered.
     let matmul = p(Op::Matmul, Strategy::Ikj, DType::F32, Shape::Matrix(64, 64));
     assert!(!offered(&matmul, &Limits::BROWSER).contains(&Rung::Python));
+    // Nor on an empty array, where the plain Python raises or answers in
+    // another shape than NumPy: max([]), sum(a) / 0, zip(*[]) of no rows.
+    for (op, strategy, shape) in [
+        (Op::Max, Strategy::Default, Shape::Vector(0)),
+        (Op::Mean, Strategy::Default, Shape::Vector(0)),
+        (Op::SumAxis, Strategy::Columns, Shape::Matrix(0, 5)),
+    ] {
+        let empty = p(op, strategy, DType::F32, shape);
+        assert!(
+            !offered(&empty, &Limits::BROWSER).contains(&Rung::Python),
+            "{op:?}"
+        );
+    }
+    let one = p(Op::Mean, Strategy::Default, DType::F32, Shape::Vector(1));
+    assert_eq!(offered(&one, &Limits::BROWSER)[0], Rung::Python);
     // a, b and the result as lists (28 B an element at most), and the
     // arrays (8 B an element each, three of them, each twice: the
     // array.array and the bytes it is made from or read back as).

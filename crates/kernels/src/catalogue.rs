@@ -304,6 +304,13 @@ pub struct Form {
 /// `timeit`. Python's integers do not overflow: an integer result is
 /// wrapped to the dtype when it is read back (NumPy's wrapping, which is
 /// the exact result modulo 2^bits), and a float32 one rounded to float32.
+///
+/// The forms are faithful on the inputs the harness draws (finite, and
+/// within the row's `float_inputs`: `sqrt`'s are not negative), not on
+/// NaN, where `max` and `sorted` answer by position where NumPy propagates
+/// or sorts NaN last; and the rung is never offered on an empty array
+/// (`max([])` raises, `zip(*[])` has no columns). The golden and edge-case
+/// tests hold the kernels, not this form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Python {
     /// The lines of `setup`.

@@ -6,6 +6,7 @@ use lanes_harness::stats::format_time;
 use lanes_kernels::DType;
 
 use super::Claim;
+use crate::state::{Sweep, SweepKind};
 
 impl Claim {
     /// How many times faster the post found the fast side.
@@ -121,6 +122,66 @@ pub fn dtype_table() -> Vec<(DType, f64)> {
 pub const POST_DTYPE_MB: [(DType, f64); 3] =
     [(DType::I64, 76.29), (DType::I32, 38.15), (DType::I8, 9.54)];
 
+/// The post's `%timeit np.sum` of 10**7 numbers, quoted: int64, int32.
+pub const POST_DTYPE_SUM_NS: [(DType, f64); 2] = [(DType::I64, 7.23e6), (DType::I32, 6.89e6)];
+
+/// The size of chapter 4's sums (the post's `10**7`).
+pub const DTYPE_SUM_SIZE: usize = 10_000_000;
+
+/// The SIMD rung's best time per loop for each dtype of a dtypes sweep of
+/// `sum` at the post's size; empty for any other sweep.
+pub fn dtype_sums(sweep: &Sweep) -> Vec<(DType, f64)> {
+    if sweep.kind != SweepKind::DTypes || sweep.op != lanes_kernels::Op::Sum {
+        return Vec::new();
+    }
+    sweep
+        .points
+        .iter()
+        .filter(|p| p.size == DTYPE_SUM_SIZE)
+        .filter_map(|p| {
+            let r = p
+                .results
+                .iter()
+                .find(|r| r.variant == Rung::Wasm(lanes_kernels::Variant::Simd))?;
+            Some((p.dtype, r.min_ns))
+        })
+        .collect()
+}
+
+/// Chapter 4's sentence from this device's sums: int32's time against
+/// int64's, here and in the post, and int8's if it ran; `None` until both
+/// int64 and int32 have a time.
+pub fn dtype_verdict(sums: &[(DType, f64)]) -> Option<String> {
+    let get = |d: DType| sums.iter().find(|(x, _)| *x == d).map(|(_, ns)| *ns);
+    let (t64, t32) = (get(DType::I64)?, get(DType::I32)?);
+    let post = POST_DTYPE_SUM_NS[1].1 / POST_DTYPE_SUM_NS[0].1;
+    let here = t32 / t64;
+    let int8 = get(DType::I8).map_or_else(String::new, |t8| {
+        format!(", and int8 {} (the post did not time it)", times(t8 / t64))
+    });
+    let sides = format!(
+        "int32 took {} of int64's time on this device against the post's {}{int8}",
+        times(here),
+        times(post)
+    );
+    let mb = |d: DType| (DTYPE_SUM_SIZE * d.itemsize()) as f64 / (1024.0 * 1024.0);
+    Some(if here < post / 1.25 {
+        format!(
+            "Stronger here: {sides}. Likely why: this sum is limited by the bytes it reads \
+             (int32 reads {:.2} MB against int64's {:.2} MB), so fewer bytes per number is less time.",
+            mb(DType::I32),
+            mb(DType::I64)
+        )
+    } else if here <= post * 1.25 {
+        format!("Holds as the post measured it: {sides}.")
+    } else {
+        format!(
+            "Weaker here: {sides}. Likely why: np.sum adds int32 in 64 bits, so every number is widened \
+             before it is added; where reading the bytes is not the limit, that work outweighs the bytes saved."
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +242,88 @@ mod tests {
             let (_, ours) = table.iter().find(|(t, _)| *t == d).unwrap();
             assert_eq!(format!("{ours:.2}"), format!("{mb:.2}"), "{d}");
         }
+    }
+
+    #[test]
+    fn the_dtype_sentence_compares_int32_with_int64_here_and_in_the_post() {
+        use DType::{I8, I32, I64};
+        assert_eq!(dtype_verdict(&[(I64, 4e6)]), None);
+        let s = dtype_verdict(&[(I64, 4e6), (I32, 2e6), (I8, 0.6e6)]).unwrap();
+        assert_eq!(
+            s,
+            "Stronger here: int32 took 0.50× of int64's time on this device against the post's 0.95×, \
+             and int8 0.15× (the post did not time it). Likely why: this sum is limited by the bytes it reads \
+             (int32 reads 38.15 MB against int64's 76.29 MB), so fewer bytes per number is less time."
+        );
+        let s = dtype_verdict(&[(I32, 3.9e6), (I64, 4e6)]).unwrap();
+        assert_eq!(
+            s,
+            "Holds as the post measured it: int32 took 0.97× of int64's time on this device against the post's 0.95×."
+        );
+        let s = dtype_verdict(&[(I64, 4e6), (I32, 5e6)]).unwrap();
+        assert!(
+            s.starts_with("Weaker here: int32 took 1.25× of int64's time"),
+            "{s}"
+        );
+        assert!(s.contains("widened"), "{s}");
+    }
+
+    #[test]
+    fn the_dtype_sums_are_read_from_a_dtypes_sweep_of_sum_at_the_posts_size() {
+        use crate::state::{Point, Status};
+        use lanes_harness::protocol::VariantResult;
+        let result = |variant, min_ns| VariantResult {
+            variant,
+            loops: 1,
+            repeats: 3,
+            samples_ns: vec![min_ns; 3],
+            min_ns,
+            median_ns: min_ns,
+            mean_ns: min_ns,
+            std_ns: 0.0,
+            mad_ns: 0.0,
+            ci_low_ns: min_ns,
+            ci_high_ns: min_ns,
+            cv: 0.0,
+            outliers_low: 0,
+            outliers_high: 0,
+            timeit: String::new(),
+            bytes_per_loop: 0.0,
+            gb_per_s: 0.0,
+            gelem_per_s: 0.0,
+            gflop_per_s: 0.0,
+            peak_extra_bytes: 0,
+            verified: true,
+            optimized_away: false,
+            timer_saturated: false,
+            speedup: None,
+            speedup_low: None,
+            speedup_high: None,
+        };
+        let point = |dtype, size| Point {
+            size,
+            dtype,
+            threads: 1,
+            bytes_per_array: 0,
+            results: vec![
+                result(Rung::JsTyped, 9e6),
+                result(Rung::Wasm(lanes_kernels::Variant::Simd), 2e6),
+            ],
+        };
+        let mut sweep = Sweep {
+            kind: SweepKind::DTypes,
+            op: lanes_kernels::Op::Sum,
+            id: 1,
+            planned: 2,
+            points: vec![point(DType::I64, DTYPE_SUM_SIZE), point(DType::I32, 1000)],
+            status: Status::Done,
+        };
+        assert_eq!(dtype_sums(&sweep), vec![(DType::I64, 2e6)]);
+        sweep.op = lanes_kernels::Op::Max;
+        assert!(dtype_sums(&sweep).is_empty());
+        sweep.op = lanes_kernels::Op::Sum;
+        sweep.kind = SweepKind::Sizes;
+        assert!(dtype_sums(&sweep).is_empty());
     }
 
     #[test]

@@ -1,11 +1,17 @@
 //! The first screen and the chapter tabs, with the post's claim of the
 //! chapter (if it measured one) beside this device's figures.
 
+use std::rc::Rc;
+
 use lanes_harness::protocol::{Rung, VariantResult};
+use lanes_harness::stats::format_time;
 use yew::prelude::*;
 
-use crate::chapters::{CHAPTERS, Claim, POST_DTYPE_MB, dtype_table, times, verdict};
-use crate::state::{Live, Shared};
+use crate::chapters::{
+    CHAPTERS, Claim, POST_DTYPE_MB, POST_DTYPE_SUM_NS, dtype_sums, dtype_table, dtype_verdict,
+    times, verdict,
+};
+use crate::state::{Live, Shared, Status, Sweep};
 
 #[derive(PartialEq, Properties)]
 pub struct IntroProps {
@@ -13,8 +19,11 @@ pub struct IntroProps {
     pub on_chapter: Callback<usize>,
     pub on_try: Callback<()>,
     pub on_claim: Callback<()>,
+    /// Runs chapter 4's sums across dtypes.
+    pub on_dtype_sums: Callback<()>,
     pub running: bool,
     pub live: Shared<Live>,
+    pub sweep: Option<Rc<Sweep>>,
 }
 
 /// This device's results for the claim's two rungs, if the last run was
@@ -60,23 +69,40 @@ fn claim_card(claim: &Claim, live: &Live, running: bool, on_claim: Callback<()>)
 }
 
 /// Chapter 4's table: the bytes of 10**7 elements per dtype, computed,
-/// beside the post's printed figures.
-fn dtype_card() -> Html {
-    let rows = dtype_table().into_iter().map(|(d, mb)| {
-        let post = POST_DTYPE_MB
+/// beside the post's printed figures; the post's sums beside this
+/// device's (the SIMD rung, from a dtypes sweep of sum at that size), and
+/// the sentence that compares them.
+fn dtype_card(sweep: Option<&Sweep>, running: bool, on_sums: Callback<()>) -> Html {
+    let sums = sweep.map(dtype_sums).unwrap_or_default();
+    let quoted = |table: &[(lanes_kernels::DType, f64)], d, show: &dyn Fn(f64) -> String| {
+        table
             .iter()
             .find(|(p, _)| *p == d)
-            .map_or_else(|| "–".to_owned(), |(_, m)| format!("{m:.2} MB"));
-        html! { <tr><th scope="row">{ d.numpy_name() }</th><td>{ format!("{mb:.2} MB") }</td><td>{ post }</td></tr> }
+            .map_or_else(|| "–".to_owned(), |(_, v)| show(*v))
+    };
+    let rows = dtype_table().into_iter().map(|(d, mb)| {
+        let post_mb = quoted(&POST_DTYPE_MB, d, &|m| format!("{m:.2} MB"));
+        let post_sum = quoted(&POST_DTYPE_SUM_NS, d, &format_time);
+        let here = quoted(&sums, d, &format_time);
+        html! {
+            <tr><th scope="row">{ d.numpy_name() }</th><td>{ format!("{mb:.2} MB") }</td><td>{ post_mb }</td>
+                <td>{ post_sum }</td><td class="here">{ here }</td></tr>
+        }
     });
+    let pending = sweep.is_some_and(|s| s.status == Status::Running) && sums.len() < 4;
     html! {
-        <div class="claim">
-            <h3>{ "10**7 elements, by dtype (MB as the post printed them: nbytes / 1024**2)" }</h3>
+        <div class="claim dtype-sums">
+            <h3>{ "10**7 elements, by dtype: bytes (MB as the post printed them: nbytes / 1024**2) and np.sum" }</h3>
             <table class="claim-table">
-                <thead><tr><th scope="col">{ "dtype" }</th><th scope="col">{ "computed" }</th><th scope="col">{ "the post" }</th></tr></thead>
+                <thead><tr><th scope="col">{ "dtype" }</th><th scope="col">{ "MB computed" }</th><th scope="col">{ "MB, the post" }</th>
+                    <th scope="col">{ "np.sum, the post" }</th><th scope="col">{ "sum (simd), this device" }</th></tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
-            <p class="muted">{ "The post summed int64 in 7.23 ms and int32 in 6.89 ms: run this chapter, then Compare dtypes below for this device's sums across them." }</p>
+            if let Some(s) = dtype_verdict(&sums) { <p class="verdict" role="status">{ s }</p> }
+            else if pending { <p class="muted" role="status">{ "Summing…" }</p> }
+            <button disabled={running} onclick={move |_| on_sums.emit(())}>
+                { "Sum 10**7 numbers of each dtype on this device (simd)" }
+            </button>
         </div>
     }
 }
@@ -111,7 +137,7 @@ pub fn Intro(p: &IntroProps) -> Html {
                 if let Some(claim) = &c.claim {
                     { claim_card(claim, &live, p.running, p.on_claim.clone()) }
                 }
-                if p.chapter == 3 { { dtype_card() } }
+                if p.chapter == 3 { { dtype_card(p.sweep.as_deref(), p.running, p.on_dtype_sums.clone()) } }
             </article>
         </section>
     }
