@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { envCard, launch, open } from './browser.mjs';
+import { phoneLayout } from './layout.mjs';
 
 const URL = process.env.LANES_URL;
 const SHOTS = process.env.SCREENSHOTS;
@@ -70,7 +71,7 @@ test('a chapter runs and shows its chart and %timeit lines', async (t) => {
   assert.equal(exported.schema, 'lanes-bench/1');
   assert.equal(exported.records.length, n);
   const threaded = exported.records.find((r) => r.variant === 'simd-threads');
-  assert.equal(threaded.threads, env.max_threads, 'simd-threads ran on the whole pool');
+  assert.equal(threaded.threads, env.useful_threads, 'simd-threads ran on the threads that help (the probe\'s)');
   assert.equal(exported.env.cross_origin_isolated, true);
   for (const r of exported.records) assert.equal(r.samples_ns.length, 3);
   const csv = (await saved('Export CSV')).trim().split('\n');
@@ -286,7 +287,8 @@ test('threads: the control and permalink set the count, and a sweep scales simd-
   await runAndWait(p);
   const rungs = await p.locator('.results tbody th').allTextContents();
   assert.ok(rungs.some((r) => r.includes('simd-threads')), rungs.join(' | '));
-  // The whole pool: "all (N)" is written to the permalink as no threads=.
+  // The default ("all (N)", or "K that help (of N)" where the probe found
+  // fewer) is written to the permalink as no threads=.
   await threads.selectOption('0');
   await p.waitForFunction(() => !location.search.includes('threads='));
   await threads.selectOption(String(env.max_threads));
@@ -332,4 +334,68 @@ test('the embed code reproduces the experiment as a widget', async () => {
   assert.match(await w.locator('main.embed header .muted').textContent(), /int8 · 5\u2009000 elements/);
   await w.close();
   assert.deepEqual(errors, []);
+});
+
+test('phones: the playground and the widget at 390 x 844 and 360 x 800 scroll only down, with 44 px targets', { timeout: 180_000 }, async () => {
+  for (const [width, height] of [[390, 844], [360, 800]]) {
+    for (const [name, query] of [['playground', '?op=add&dtype=f32&size=100000&variants=js-typed,scalar,simd&repeats=3'],
+      ['widget', 'embed.html?op=add&dtype=f32&size=100000&variants=scalar,simd&repeats=3']]) {
+      const { page: p, errors } = await open(browser.context, 'about:blank');
+      await p.setViewportSize({ width, height });
+      await p.goto(URL + query);
+      await p.waitForSelector('button.primary:text-is("Run"):enabled', { timeout: 60_000 });
+      await p.click('button.primary');
+      await p.waitForSelector(':is(.results h2, .actions) .muted:text-is("done")', { timeout: 120_000 });
+      const l = await p.evaluate(phoneLayout);
+      const what = `${name} at ${width} x ${height}`;
+      assert.ok(l.overflow <= 0, `${what}: scrolls ${l.overflow} px sideways`);
+      assert.ok(l.targets.length >= (name === 'widget' ? 1 : 4), `${what}: ${JSON.stringify(l.targets)}`);
+      for (const t of l.targets) assert.ok(t.w >= 44 && t.h >= 44, `${what}: ${t.what} is ${t.w} x ${t.h} px`);
+      // The chart fills the phone's width (drawn at it, its text stays legible).
+      assert.ok(l.chart.length >= 1 && l.chart.every((w) => w >= width - 80 && w <= width), `${what}: chart ${l.chart}`);
+      if (SHOTS) await p.screenshot({ path: path.join(SHOTS, `phone-${name}-${width}.png`), fullPage: true });
+      assert.deepEqual(errors, [], what);
+      await p.close();
+    }
+  }
+});
+
+test('fast navigation: permalinks opened one after another raise no page error', { timeout: 120_000 }, async () => {
+  const { page: p, errors } = await open(browser.context, 'about:blank');
+  const links = ['?op=sum&dtype=i8', '?chapter=3', '?op=exp&dtype=f64&size=1000', 'embed.html?op=add', '?op=sort&size=100',
+    '?variants=python,simd&op=add&dtype=i64', '?op=matmul&size=4096', '?chapter=5&threads=1', 'embed.html?op=max&dtype=f32', '?op=where'];
+  for (let round = 0; round < 3; round++) {
+    for (const [i, link] of links.entries()) {
+      // Left at every stage of the start: before the worker, while it loads, after.
+      await p.goto(URL + link, { waitUntil: 'commit' });
+      await p.waitForTimeout(100 + ((i * 137 + round * 59) % 600));
+    }
+  }
+  await p.goto(URL);
+  await envCard({ page: p, errors });
+  assert.deepEqual(errors, []);
+});
+
+test("a worker whose script came back as a page (a rebuild in progress) is started again and the page works", { timeout: 90_000 }, async () => {
+  const { context } = browser;
+  let served = 0;
+  const route = (r) => {
+    served += 1;
+    if (served > 1) return r.continue();
+    // As `trunk serve` answers a file missing mid-rebuild: with index.html
+    // (here under a script's type, so that it is parsed, and fails).
+    return r.fulfill({ status: 200, contentType: 'text/javascript', body: '<!doctype html><title>a page where a script was asked for</title>' });
+  };
+  await context.route('**/js/worker.js*', route);
+  try {
+    const opened = await open(context, URL);
+    await envCard(opened);
+    assert.equal(served, 2, 'the worker was started again once');
+    const card = await opened.page.locator('.env').textContent();
+    assert.match(card, /SIMD128yes/);
+    assert.deepEqual(opened.errors, [], 'no uncaught error: the failure is handled and the start retried');
+    await opened.page.close();
+  } finally {
+    await context.unroute('**/js/worker.js*', route);
+  }
 });

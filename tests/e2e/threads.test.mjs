@@ -81,6 +81,12 @@ test('served cross-origin isolated, the threaded build runs simd-threads on a po
     assert.equal(e.max_threads, Math.min(e.hardware_concurrency, MAX_POOL), 'the pool has every core, at most 16');
     assert.ok(e.max_threads >= 2);
     assert.match(e.build, /\bthreaded$/);
+    // The probe timed every thread count of the pool, and the threads that
+    // help are the fewest within 10% of its best time.
+    t.diagnostic(`thread probe (ns per loop by threads): ${e.thread_probe_ns.map(Math.round).join(', ')}; ${e.useful_threads} help`);
+    assert.equal(e.thread_probe_ns.length, e.max_threads);
+    const best = Math.min(...e.thread_probe_ns);
+    assert.equal(e.useful_threads, e.thread_probe_ns.findIndex((ns) => ns <= best * 1.1) + 1);
 
     // One thread more than the pool is refused, naming the limit...
     const max = e.max_threads;

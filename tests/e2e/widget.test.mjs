@@ -8,13 +8,12 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { BROWSER, launch, open } from './browser.mjs';
-import { serveDir } from './server.mjs';
+import { serveBlog } from './server.mjs';
 
 const URL_ = process.env.LANES_URL;
 const SHOTS = process.env.SCREENSHOTS;
@@ -34,7 +33,7 @@ let blog;
 before(async () => {
   assert.ok(URL_, 'LANES_URL names the served site');
   widgetOrigin = new URL(URL_).origin;
-  blog = await serveBlog();
+  blog = await serveBlog(DIST, URL_);
   assert.notEqual(blog.origin, widgetOrigin, 'the blog and the widget are on different origins');
 });
 
@@ -52,47 +51,6 @@ function widgetPage(attrs, extra = '') {
 <link rel="stylesheet" href="/demo/post.css">
 <script src="${URL_}js/widget.js" defer></script></head>
 <body><article><h1>A test post</h1><lanes-widget${a}></lanes-widget>${extra}</article></body></html>`;
-}
-
-/// The blog: the plain static server (no COOP/COEP/CORP) on a free port of
-/// 127.0.0.1, over a directory of its own. It has dist/demo/post.html and
-/// post.css, the post's script rewritten from ../js/widget.js to
-/// LANES_URL's, the site's icon (else Chromium's request for /favicon.ico is
-/// a 404 on the console), and the pages the tests add.
-async function serveBlog() {
-  const read = (f) => fs.readFileSync(path.join(DIST, 'demo', f), 'utf8');
-  const post = read('post.html');
-  // As a blogger with a Content-Security-Policy of their own would publish
-  // it: the widget's script and frames allowed from the Lanes site.
-  const policy = `default-src 'self'; script-src 'self' ${widgetOrigin}; frame-src ${widgetOrigin}; ` +
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'";
-  const rewritten = post
-    .replace('<script src="../js/widget.js" defer>', `<script src="${URL_}js/widget.js" defer>`)
-    .replace(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${policy}">`);
-  assert.notEqual(rewritten, post, 'post.html loads ../js/widget.js');
-  assert.ok(rewritten.includes(policy), 'the blog has its own policy');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lanes-blog-'));
-  const put = (pathname, content) => {
-    const file = path.join(dir, pathname);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, content);
-  };
-  put('/demo/post.html', rewritten);
-  put('/demo/post.css', read('post.css'));
-  for (const icon of ['favicon.svg', 'favicon.ico']) put(icon, fs.readFileSync(path.join(DIST, 'favicon.svg')));
-  const server = await serveDir(dir, 'plain');
-  return {
-    origin: server.origin,
-    /// Serves `html` at `pathname`; returns its URL.
-    page(pathname, html) {
-      put(pathname, html);
-      return server.origin + pathname;
-    },
-    async close() {
-      await server.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /// A fresh browser (fresh profile) for `body`, closed whatever happens.

@@ -26,6 +26,8 @@ const PAGE_ID = crypto.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 /// in. (The end-to-end tests shorten the first worker's with `lanesStallMs`,
 /// and its stages' own limits with `lanesStageLimitMs`.)
 const STALL_MS = 30000;
+/// How long a worker whose start failed waits before it is started again.
+const START_RETRY_MS = 1000;
 
 class Lanes {
   constructor() {
@@ -34,6 +36,9 @@ class Lanes {
     /// Why this page's workers start without threads, once a threaded
     /// start has stalled (every later worker starts the same way).
     this.single = null;
+    // A page being left stops its worker's loads: nothing to report then.
+    addEventListener('pagehide', () => { this.leaving = true; });
+    addEventListener('pageshow', () => { this.leaving = false; });
     this.spawn();
   }
 
@@ -55,6 +60,9 @@ class Lanes {
         this.readyResolve = resolve;
         this.readyReject = reject;
       });
+      // Whoever awaits it sees the failure; a page that never asks is not
+      // left with an unhandled rejection.
+      this.ready.catch(() => {});
     }
     this.starting = true;
     this.progress('loading its script');
@@ -64,7 +72,20 @@ class Lanes {
       if (worker === this.worker) this.receive(msg.data, worker);
     };
     worker.onerror = (e) => {
-      if (worker !== this.worker) return;
+      // Handled here: not also an uncaught error of the page.
+      e.preventDefault();
+      if (worker !== this.worker || this.leaving) return;
+      // A worker that failed before it started lost its module (a fetch
+      // that failed, a server that answered a script with a page: `trunk
+      // serve` answers a file missing during a rebuild with index.html,
+      // "Unexpected token '<'"): it is started again once, a second later.
+      if (!this.env && !this.startRetried) {
+        this.startRetried = true;
+        console.warn(`Lanes: the worker's start failed (${e.message || 'unknown error'}): starting it again`);
+        this.worker = null;
+        setTimeout(() => this.spawn(), START_RETRY_MS);
+        return;
+      }
       const message = `the worker failed: ${e.message || 'unknown error'}`;
       this.settle();
       this.readyReject(new Error(message));
@@ -117,7 +138,7 @@ class Lanes {
 
   stalled() {
     const why = `its start made no progress for ${this.stageMs / 1000} s (it was ${this.stage})`;
-    this.worker.terminate();
+    this.worker?.terminate();
     this.worker = null;
     if (!this.single && this.retryable && !this.retrying) {
       // Rare and not known to repeat: a fresh worker starts with threads,

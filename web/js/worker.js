@@ -44,10 +44,15 @@ function stage(text, { limitMs, retry } = {}) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-// One instance of the JavaScript loops per (kind, dtype), so that V8 sees
-// one array type per loop (see rungs.js). The source is fetched once and
-// each instance imported from its own blob: URL (ten `?rung=` URLs would be
-// ten downloads); where blob: modules are not allowed, from those URLs.
+// One instance of the JavaScript loops per (kind, dtype), so that the JIT
+// sees one array type per loop (see rungs.js). The source is fetched once
+// and each instance imported from its own blob: URL (ten `?rung=` URLs
+// would be ten downloads), each with a first line of its own: JavaScriptCore
+// caches code by its source text, and what its JIT learns about one copy's
+// loops (the array types they saw) holds for every copy of the same text,
+// so a js-typed loop after a js-array one of the same source ran 7 to 10
+// times slower there (docs/codegen.md). Where blob: modules are not
+// allowed, from those URLs (the same text: JavaScriptCore shares again).
 async function loadBaselines() {
   stage('loading the JavaScript rungs');
   if (START_FAULT === 'stall') await new Promise(() => {});
@@ -59,16 +64,10 @@ async function loadBaselines() {
   let load = (key) => import(`${file}?rung=${key}`);
   try {
     const source = await (await fetch(file)).text();
-    const blob = new Blob([source], { type: 'text/javascript' });
-    const first = await import(URL.createObjectURL(blob));
-    let used = false;
-    load = (key) => {
-      if (!used) {
-        used = true;
-        return Promise.resolve(first);
-      }
-      return import(URL.createObjectURL(blob));
-    };
+    const blob = (key) =>
+      URL.createObjectURL(new Blob([`// the ${key} rung's own copy\n`, source], { type: 'text/javascript' }));
+    const first = await import(blob(keys[0]));
+    load = (key) => (key === keys[0] ? Promise.resolve(first) : import(blob(key)));
   } catch {
     // A Content-Security-Policy without blob: in script-src: one URL each.
   }
@@ -153,7 +152,17 @@ async function threaded() {
   for (const end = performance.now() + ANSWER_TIMEOUT_MS; pkg.poolAnswers() < cores && performance.now() < end; ) {
     await sleep(5);
   }
-  return { engine: new pkg.Engine(null), pkg, wasm };
+  const engine = new pkg.Engine(null);
+  // How many of the threads help: a browser may report more cores than the
+  // device has (WebKit reports 4 below 8), and simd-threads on too many is
+  // slower than on fewer. A probe that fails keeps the whole pool.
+  stage('measuring how many threads help');
+  try {
+    engine.probeThreads();
+  } catch (e) {
+    console.warn(`the thread probe failed, simd-threads keeps the whole pool: ${message(e)}`);
+  }
+  return { engine, pkg, wasm };
 }
 
 async function start() {

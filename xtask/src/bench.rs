@@ -29,7 +29,7 @@ pub(crate) fn bench(args: &[String]) -> Result {
         .env("LANES_BENCH_NATIVE", release.join("lanes-native"));
     if !native {
         setup::bench()?;
-        let port = serve::start(site::build()?, 0, serve::Mode::Isolated)?;
+        let port = serve::start(site::build()?, 0, serve::Mode::Isolated, false)?;
         let url = format!("http://127.0.0.1:{port}/");
         eprintln!("serving dist/ at {url} (cross-origin isolated)");
         bench.env("LANES_BENCH_URL", url);

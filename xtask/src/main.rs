@@ -12,6 +12,7 @@ mod serve;
 mod setup;
 mod simd_check;
 mod site;
+mod webkit;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -272,16 +273,16 @@ pub(crate) fn numpy_deps() -> Result<PathBuf> {
 /// `target/screenshots/<browser>`).
 fn e2e() -> Result {
     let dist = site::build()?;
-    let port = serve::start(dist.clone(), 0, serve::Mode::Isolated)?;
-    let plain = serve::start(dist.clone(), 0, serve::Mode::Plain)?;
-    let bare = serve::start(dist, 0, serve::Mode::Bare)?;
+    let port = serve::start(dist.clone(), 0, serve::Mode::Isolated, false)?;
+    let plain = serve::start(dist.clone(), 0, serve::Mode::Plain, false)?;
+    let bare = serve::start(dist.clone(), 0, serve::Mode::Bare, false)?;
     let xtask = std::env::current_exe().map_err(|e| format!("this xtask's path: {e}"))?;
     let shots = root().join("target/screenshots");
     std::fs::create_dir_all(&shots).map_err(|e| e.to_string())?;
     let tests: Vec<String> = std::fs::read_dir(root().join("tests/e2e"))
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".test.mjs"))
+        .filter(|n| n.ends_with(".test.mjs") && n != WEBKIT_TESTS)
         .collect();
     let node = |browser: &str| {
         let mut c = Command::new("node");
@@ -310,14 +311,35 @@ fn e2e() -> Result {
             "widget.test.mjs",
             "environment.test.mjs",
             "python.test.mjs",
-        ]))
+        ]))?;
+    // WebKit (Safari's engine): WebKitGTK's MiniBrowser through
+    // WebKitWebDriver under Xvfb, on servers that add the recorder of
+    // errors to every page (the driver has no console log).
+    let record = |mode| serve::start(dist.clone(), 0, mode, true);
+    let (isolated, plain, bare) = (
+        record(serve::Mode::Isolated)?,
+        record(serve::Mode::Plain)?,
+        record(serve::Mode::Bare)?,
+    );
+    std::fs::create_dir_all(shots.join("webkit")).map_err(|e| e.to_string())?;
+    let driver = webkit::Driver::start()?;
+    run(node("webkit")
+        .env("LANES_URL", format!("http://127.0.0.1:{isolated}/"))
+        .env("LANES_PLAIN_URL", format!("http://127.0.0.1:{plain}/"))
+        .env("LANES_BARE_URL", format!("http://127.0.0.1:{bare}/"))
+        .env("LANES_WEBDRIVER", &driver.url)
+        .arg(WEBKIT_TESTS))
 }
 
+/// The end-to-end tests of WebKit, which drive it through WebDriver (not
+/// Playwright, whose WebKit is a download we cannot reach).
+const WEBKIT_TESTS: &str = "webkit.test.mjs";
+
 /// The end-to-end tests that also run in Firefox (a name pattern).
-const FIREFOX_FLOWS: &str = "^(a chapter runs|a permalink restores|the demo post on another origin|firefox, served|python: add and sum)";
+const FIREFOX_FLOWS: &str = "^(a chapter runs|a permalink restores|the demo post on another origin|firefox, served|python: add and sum|phones:|fast navigation)";
 
 /// Where `name` is on PATH.
-fn which(name: &str) -> Option<PathBuf> {
+pub(crate) fn which(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&std::env::var_os("PATH")?)
         .map(|d| d.join(name))
         .find(|p| p.is_file())
@@ -357,7 +379,8 @@ fn serve_cmd(args: &[String]) -> Result {
     if !dir.is_dir() {
         return Err(format!("--root {}: not a directory", dir.display()));
     }
-    let port = serve::start(dir.clone(), port, mode)?;
+    let record = args.iter().any(|a| a == "--record");
+    let port = serve::start(dir.clone(), port, mode, record)?;
     // The URL alone on stdout, for whoever started this (tests/e2e/server.mjs).
     println!("http://127.0.0.1:{port}/");
     eprintln!(

@@ -58,7 +58,23 @@ pub(crate) enum Mode {
 /// The service worker that makes a plain host isolated.
 const SERVICE_WORKER: &str = "coi-serviceworker.js";
 
-fn handle(mut stream: TcpStream, root: &Path, mode: Mode) -> std::io::Result<()> {
+/// The WebKit tests' recorder of errors (`tests/e2e/record.js`), served at
+/// this path and added to every HTML page when the server records.
+const RECORDER: &str = "/__lanes_record.js";
+
+/// `html` with the recorder's script before its first script (after the
+/// Content-Security-Policy, which holds it as it holds the page's own), or
+/// before `</head>` in a page without one.
+fn with_recorder(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let tag = format!("<script src=\"{RECORDER}\"></script>\n  ");
+    match text.find("<script").or_else(|| text.find("</head>")) {
+        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        None => html.to_vec(),
+    }
+}
+
+fn handle(mut stream: TcpStream, root: &Path, mode: Mode, record: bool) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -72,7 +88,18 @@ fn handle(mut stream: TcpStream, root: &Path, mode: Mode) -> std::io::Result<()>
     let file = resolve(root, url)
         .filter(|p| p.is_file())
         .filter(|p| mode != Mode::Bare || !p.ends_with(SERVICE_WORKER));
+    let recorder = record && url.split(['?', '#']).next() == Some(RECORDER);
     let (status, body, ctype) = match (method, file) {
+        ("GET" | "HEAD", _) if recorder => (
+            "200 OK",
+            include_bytes!("../../tests/e2e/record.js").to_vec(),
+            "text/javascript; charset=utf-8",
+        ),
+        ("GET" | "HEAD", Some(p)) if record && content_type(&p).starts_with("text/html") => (
+            "200 OK",
+            with_recorder(&std::fs::read(&p)?),
+            content_type(&p),
+        ),
         ("GET" | "HEAD", Some(p)) => ("200 OK", std::fs::read(&p)?, content_type(&p)),
         ("GET" | "HEAD", None) => ("404 Not Found", b"not found\n".to_vec(), "text/plain"),
         _ => (
@@ -97,8 +124,9 @@ fn handle(mut stream: TcpStream, root: &Path, mode: Mode) -> std::io::Result<()>
 }
 
 /// Serves `root` on 127.0.0.1:`port` (0 picks a free port) in background
-/// threads; returns the port.
-pub(crate) fn start(root: PathBuf, port: u16, mode: Mode) -> Result<u16> {
+/// threads; returns the port. With `record`, every HTML page gets the
+/// WebKit tests' recorder of errors.
+pub(crate) fn start(root: PathBuf, port: u16, mode: Mode, record: bool) -> Result<u16> {
     let listener =
         TcpListener::bind(("127.0.0.1", port)).map_err(|e| format!("port {port}: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
@@ -106,7 +134,7 @@ pub(crate) fn start(root: PathBuf, port: u16, mode: Mode) -> Result<u16> {
         for stream in listener.incoming().flatten() {
             let root = root.clone();
             thread::spawn(move || {
-                let _ = handle(stream, &root, mode);
+                let _ = handle(stream, &root, mode, record);
             });
         }
     });
@@ -126,5 +154,23 @@ mod tests {
         );
         assert_eq!(resolve(root, "/../etc/passwd"), None);
         assert_eq!(resolve(root, "/js/../../x"), None);
+    }
+
+    #[test]
+    fn the_recorder_goes_before_the_first_script_and_after_the_policy() {
+        let page = b"<head>\n  <meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self'\">\n  <script src=\"a.js\"></script>\n</head>";
+        let out = String::from_utf8(with_recorder(page)).unwrap();
+        let (policy, recorder, script) = (
+            out.find("Content-Security").unwrap(),
+            out.find(RECORDER).unwrap(),
+            out.find("a.js").unwrap(),
+        );
+        assert!(policy < recorder && recorder < script, "{out}");
+        let bare = String::from_utf8(with_recorder(b"<head><title>x</title></head><body></body>"))
+            .unwrap();
+        assert!(
+            bare.contains("<script src=\"/__lanes_record.js\"></script>\n  </head>"),
+            "{bare}"
+        );
     }
 }

@@ -101,7 +101,8 @@ pub(crate) fn test() -> Result {
     node()?;
     wabt()?;
     site()?;
-    firefox_tools()
+    firefox_tools()?;
+    webkit_tools()
 }
 
 /// Chromium and ChromeDriver from Debian and playwright-core from npm (never
@@ -118,13 +119,33 @@ fn browser_tools() -> Result {
         apt_install(&["chromium", "chromium-driver"])?;
     }
     let e2e = crate::root().join("tests/e2e");
-    if !e2e
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-    {
+    // Each package the tests import (npm ci installs the lock's whole tree).
+    let installed = ["playwright-core", "selenium-webdriver"].iter().all(|p| {
+        e2e.join("node_modules")
+            .join(p)
+            .join("package.json")
+            .exists()
+    });
+    if !installed {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&e2e))?;
+    }
+    Ok(())
+}
+
+/// WebKitGTK's WebKitWebDriver and MiniBrowser, Xvfb for their display and
+/// xauth for it, from Debian: the third engine of the end-to-end tests
+/// (Safari's), driven through WebDriver.
+fn webkit_tools() -> Result {
+    let have = prints(
+        Command::new("WebKitWebDriver").arg("--help"),
+        "WebKitWebDriver",
+    ) && std::path::Path::new(crate::webkit::MINIBROWSER).exists()
+        && crate::which("Xvfb").is_some()
+        && crate::which("xauth").is_some();
+    if !have {
+        apt_install(&["webkit2gtk-driver", "xvfb", "xauth"])?;
     }
     Ok(())
 }

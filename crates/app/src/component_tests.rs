@@ -71,6 +71,38 @@ async fn env_card_shows_the_device() {
     })
     .await;
     assert!(el.query_selector("[role=alert]").unwrap().is_some());
+    // WebKit on two cores: it reports 4, and the probe found that 2 of the
+    // pool's 4 threads help.
+    let webkit = Environment {
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Safari/605.1.15".into(),
+        hardware_concurrency: 4,
+        threads: true,
+        threads_reason: None,
+        max_threads: 4,
+        useful_threads: 2,
+        thread_probe_ns: vec![100.0, 52.0, 90.0, 480.0],
+        ..env()
+    };
+    let el = render::<EnvCard>(EnvProps {
+        env: Some(webkit),
+        error: None,
+        stage: None,
+    })
+    .await;
+    let text = el.text_content().unwrap();
+    assert!(text.contains("BrowserWebKit"), "{text}");
+    assert!(
+        !text.contains("605"),
+        "not WebKit's frozen build number: {text}"
+    );
+    assert!(
+        text.contains("4 as the browser reports it (WebKit rounds: 4 below 8 cores, 8 from 8 up)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a pool of 4 Web Workers on shared memory, of which 2 help here"),
+        "{text}"
+    );
     // While the worker starts, the card says what it is doing.
     for (stage, shown) in [
         (None, "Starting the worker…".to_owned()),

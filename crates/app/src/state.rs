@@ -151,10 +151,16 @@ impl Config {
         self.limits().max_threads
     }
 
+    /// The pool's threads that help (the worker's probe; all of them
+    /// where it did not probe): what `simd-threads` runs on unless told.
+    pub fn useful_threads(&self) -> usize {
+        self.limits().useful_threads.clamp(1, self.pool())
+    }
+
     /// The threads `simd-threads` runs on.
     pub fn threads_used(&self) -> usize {
         if self.threads == 0 {
-            self.pool()
+            self.useful_threads()
         } else {
             self.threads.min(self.pool())
         }
@@ -968,6 +974,37 @@ mod tests {
         s = with(s, Action::Chapter(2));
         assert_eq!(s.config.pool(), 4);
         assert!(s.config.variants.contains(&ST));
+    }
+
+    #[test]
+    fn simd_threads_runs_on_the_threads_the_probe_found_help_not_on_the_reported_cores() {
+        // WebKit on two cores: it reports 4, the pool has 4, the probe
+        // found that 2 help.
+        let probed = Environment {
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Safari/605.1.15".into(),
+            useful_threads: 2,
+            thread_probe_ns: vec![100.0, 52.0, 90.0, 480.0],
+            ..env(true, 4)
+        };
+        let mut s = with(State::default(), Action::Op(Op::Exp));
+        s = with(s, Action::Env(Ok(probed.clone())));
+        assert_eq!(s.config.pool(), 4);
+        assert!(s.config.variants.contains(&ST));
+        assert_eq!(s.config.request().threads, 2, "the probe's, not the pool's");
+        // Asked for, every thread of the pool still runs; and the sweep
+        // still goes over all of them.
+        s = with(s, Action::Threads(4));
+        assert_eq!(s.config.request().threads, 4);
+        assert_eq!(s.config.sweep(SweepKind::Threads).len(), 4);
+        s = with(s, Action::Threads(0));
+        assert_eq!(s.config.request().threads, 2);
+        // An environment from before the probe: the whole pool.
+        let old = Environment {
+            useful_threads: 0,
+            ..probed
+        };
+        let s = with(State::default(), Action::Env(Ok(old)));
+        assert_eq!(s.config.threads_used(), 4);
     }
 
     #[test]

@@ -191,6 +191,7 @@ fn requests(o: &Options) -> Vec<RunRequest> {
         max_bytes: u64::MAX,
         max_js_bytes: u64::MAX,
         max_threads: o.threads,
+        useful_threads: o.threads,
         // In the browser the worker decides: bench.mjs drops simd-threads
         // (and says why) where it has no pool.
         threads: o.threads > 1,

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod engine;
 pub mod memory;
 pub mod planner;
+pub mod probe;
 pub mod protocol;
 pub mod report;
 pub mod stats;

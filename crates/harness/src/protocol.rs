@@ -160,6 +160,10 @@ pub struct Limits {
     pub max_js_bytes: u64,
     /// Threads the pool has (1 without threads).
     pub max_threads: usize,
+    /// Threads that help here: what `simd-threads` runs on unless told
+    /// (the thread probe's answer, [`crate::probe`]; the pool's size where
+    /// nothing was probed). A browser may report more cores than it has.
+    pub useful_threads: usize,
     /// Whether `simd-threads` runs on a real pool here.
     pub threads: bool,
     /// Whether JavaScript rungs exist here.
@@ -177,6 +181,7 @@ impl Limits {
         max_bytes: 1 << 30,
         max_js_bytes: 1 << 30,
         max_threads: 1,
+        useful_threads: 1,
         threads: false,
         js: true,
         // CPython's wasm memory is its own (up to 4 GiB); a list of numbers
@@ -193,12 +198,23 @@ impl Limits {
     /// The repeats a run may take.
     pub const REPEATS: core::ops::RangeInclusive<usize> = 1..=1000;
 
-    /// The same limits with a pool of `pool` threads (no pool below 2).
+    /// The same limits with a pool of `pool` threads (no pool below 2),
+    /// every one of them taken to help.
     pub const fn with_pool(self, pool: usize) -> Limits {
         let pool = if pool == 0 { 1 } else { pool };
         Limits {
             max_threads: pool,
+            useful_threads: pool,
             threads: pool > 1,
+            ..self
+        }
+    }
+
+    /// The same limits where `useful` of the pool's threads help (at least
+    /// one, at most the pool).
+    pub fn with_useful(self, useful: usize) -> Limits {
+        Limits {
+            useful_threads: useful.clamp(1, self.max_threads),
             ..self
         }
     }
@@ -456,6 +472,14 @@ pub struct Environment {
     /// Threads `simd-threads` may use here (the pool's size; 1 without one).
     #[serde(default = "default_threads")]
     pub max_threads: usize,
+    /// Threads that help here, `simd-threads`'s default ([`Limits`]); 0 in
+    /// an environment from before the probe: the pool's size.
+    #[serde(default)]
+    pub useful_threads: usize,
+    /// The thread probe's times, ns per loop for 1, 2, ... threads
+    /// ([`crate::probe`]); empty where nothing was probed.
+    #[serde(default)]
+    pub thread_probe_ns: Vec<f64>,
     /// Bytes a run's arrays may take here (see [`Limits`]).
     #[serde(default)]
     pub max_bytes: u64,
@@ -486,6 +510,8 @@ impl Environment {
             threads: limits.threads,
             threads_reason: None,
             max_threads: limits.max_threads,
+            useful_threads: limits.useful_threads,
+            thread_probe_ns: Vec::new(),
             max_bytes: limits.max_bytes,
             max_js_bytes: limits.max_js_bytes,
             js: limits.js,
@@ -501,6 +527,10 @@ impl Environment {
             max_bytes: self.max_bytes,
             max_js_bytes: self.max_js_bytes,
             max_threads: self.max_threads,
+            useful_threads: match self.useful_threads {
+                0 => self.max_threads,
+                n => n.min(self.max_threads),
+            },
             threads: self.threads,
             js: self.js,
             max_python_bytes: self.max_python_bytes,

@@ -17,6 +17,7 @@ use js_sys::{Array, Function, JsString, Reflect};
 use lanes_harness::clock::{Clock, resolution_ns};
 use lanes_harness::engine::{Host, JsRung};
 use lanes_harness::memory::{self, CountingAlloc};
+use lanes_harness::probe;
 use lanes_harness::protocol::{Environment, ErrorKind, Event, Limits, RunRequest, Rung};
 use lanes_kernels::{Params, Problem, Slice, SliceMut, Team};
 use wasm_bindgen::JsCast;
@@ -183,6 +184,8 @@ struct Browser {
     resolution_ns: f64,
     /// Threads of the verified pool (1 without one).
     pool: usize,
+    /// Threads of it that help (the probe's; the pool until probed).
+    useful: usize,
     /// The team `simd-threads` runs with, kept for the worker's life.
     team: Team,
 }
@@ -195,7 +198,9 @@ impl Host for Browser {
         self.resolution_ns
     }
     fn limits(&self) -> Limits {
-        Limits::BROWSER.with_pool(self.pool)
+        Limits::BROWSER
+            .with_pool(self.pool)
+            .with_useful(self.useful)
     }
     fn team(&self) -> &Team {
         &self.team
@@ -308,6 +313,7 @@ impl Engine {
             clock,
             resolution_ns: resolution,
             pool,
+            useful: pool,
             team: Team::new(),
         };
         let env = Environment {
@@ -322,6 +328,24 @@ impl Engine {
             ..Environment::of(host.limits())
         };
         Ok(Engine { host, env })
+    }
+
+    /// Measures how many of the pool's threads help ([`probe`]) and makes
+    /// that `simd-threads`'s default: a browser may report more cores than
+    /// the device has (WebKit reports 4 below 8 cores). Nothing to do
+    /// without a pool; a probe that fails keeps the whole pool.
+    #[wasm_bindgen(js_name = probeThreads)]
+    pub fn probe_threads(&mut self) -> Result<(), JsValue> {
+        if self.host.pool < 2 {
+            return Ok(());
+        }
+        let h = &self.host;
+        let ns = probe::probe(&h.clock, h.resolution_ns, &h.team, h.pool)
+            .map_err(|m| JsValue::from_str(&m))?;
+        self.host.useful = probe::useful_threads(&ns);
+        self.env.useful_threads = self.host.limits().useful_threads;
+        self.env.thread_probe_ns = ns;
+        Ok(())
     }
 
     /// The environment, as JSON.

@@ -134,6 +134,13 @@ pub fn Controls(p: &ControlsProps) -> Html {
     let on_threads = parsed(&act, select_value, Action::Threads);
     // Why the thread count cannot be chosen, when it cannot.
     let st = Rung::Wasm(lanes_kernels::Variant::SimdThreads);
+    // The default: every thread of the pool, or those that help where the
+    // worker measured fewer (a browser that rounds its core count up).
+    let default_threads = if c.useful_threads() < c.pool() {
+        format!("{} that help (of {})", c.useful_threads(), c.pool())
+    } else {
+        format!("all ({})", c.pool())
+    };
     let threads_off = if p.worker == Worker::Starting {
         Some("waiting for the worker".to_owned())
     } else if c.pool() < 2 {
@@ -204,7 +211,7 @@ pub fn Controls(p: &ControlsProps) -> Html {
                 </label>
                 <label title={threads_off.clone()}>{ "Threads" }
                     <select onchange={on_threads} aria-label="Threads" disabled={threads_off.is_some()}>
-                        <option value="0" selected={c.threads == 0}>{ format!("all ({})", c.pool()) }</option>
+                        <option value="0" selected={c.threads == 0}>{ default_threads }</option>
                         if c.pool() > 1 {
                             { for (1..=c.pool()).map(|t| html! {
                                 <option value={t.to_string()} selected={c.threads == t}>{ t }</option>

@@ -44,6 +44,7 @@ mod native {
                 max_bytes: 8 << 30,
                 max_js_bytes: 0,
                 max_threads: self.threads,
+                useful_threads: self.threads,
                 threads: true,
                 js: false,
                 max_python_bytes: 0,

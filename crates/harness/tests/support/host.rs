@@ -94,6 +94,7 @@ impl Host for TestHost {
             max_bytes: 1 << 30,
             max_js_bytes: 1 << 30,
             max_threads: 2,
+            useful_threads: 2,
             threads: true,
             js: self.js.is_some(),
             max_python_bytes: if self.js.is_some() { 1 << 30 } else { 0 },
