@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { envCard, launch, open } from './browser.mjs';
+import { BROWSER, envCard, launch, open } from './browser.mjs';
 import { phoneLayout } from './layout.mjs';
 
 const URL = process.env.LANES_URL;
@@ -367,13 +367,24 @@ test('fast navigation: permalinks opened one after another raise no page error',
   for (let round = 0; round < 3; round++) {
     for (const [i, link] of links.entries()) {
       // Left at every stage of the start: before the worker, while it loads, after.
-      await p.goto(URL + link, { waitUntil: 'commit' });
+      // (Firefox reports the page's own history.replaceState of the link it
+      // settled as a navigation that interrupts this one: that is not an
+      // error of the page.)
+      await p.goto(URL + link, { waitUntil: 'commit' }).catch((e) => {
+        if (!/interrupted by another navigation/.test(e.message)) throw e;
+      });
       await p.waitForTimeout(100 + ((i * 137 + round * 59) % 600));
     }
   }
   await p.goto(URL);
   await envCard({ page: p, errors });
-  assert.deepEqual(errors, []);
+  // Firefox logs, as an error of the page, an import that was in flight in
+  // a worker torn down as its page was left (the worker's own catch never
+  // runs: its global is gone). The page is gone too; nothing of it shows.
+  // Every other error counts, in every engine.
+  const torn = /^pageerror: error loading dynamically imported module: /;
+  const counted = BROWSER === 'firefox' ? errors.filter((e) => !torn.test(e)) : errors;
+  assert.deepEqual(counted, []);
 });
 
 test("a worker whose script came back as a page (a rebuild in progress) is started again and the page works", { timeout: 90_000 }, async () => {
